@@ -20,6 +20,11 @@ from pathlib import Path
 
 import nox
 
+try:  # the uv that nox itself found (next to its interpreter or on PATH)
+    from nox.virtualenv import UV
+except ImportError:  # pragma: no cover - older nox
+    UV = "uv"
+
 ROOT = Path(__file__).resolve().parent
 os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 nox.options.default_venv_backend = "uv"
@@ -56,7 +61,7 @@ def _constraints(session: nox.Session) -> list[str]:
     """Pin third-party versions to uv.lock (exported once per session run)."""
     target = Path(session.create_tmp()) / "constraints.txt"
     session.run_install(
-        "uv",
+        UV,
         "export",
         "--quiet",
         "--frozen",

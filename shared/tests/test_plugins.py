@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dcsys.core.errors import UnknownNameError
 from dcsys.core.plugins import (
     COMMANDS,

@@ -17,7 +17,18 @@ PUBLIC_MODULES = sorted(
 
 
 def test_expected_modules_exist():
-    for name in ("relational", "sql", "dataflow", "scheduling", "sim", "execution", "experiments", "cli", "plugins", "errors"):
+    for name in (
+        "relational",
+        "sql",
+        "dataflow",
+        "scheduling",
+        "sim",
+        "execution",
+        "experiments",
+        "cli",
+        "plugins",
+        "errors",
+    ):
         assert f"dcsys.core.{name}" in PUBLIC_MODULES
 
 
@@ -37,7 +48,9 @@ def test_core_import_is_light():
     import sys
 
     code = "import sys, dcsys.core, dcsys.core.cli, dcsys.core.execution; print(sorted(m for m in ('ray', 'matplotlib', 'sqlglot') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
 
 

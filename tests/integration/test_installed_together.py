@@ -27,7 +27,9 @@ def test_experiments_are_well_formed(entry):
     assert exp.quick.size <= exp.full.size or exp.quick.points != exp.full.points
     for ref in exp.references:
         params = {k for p in exp.full.points for k in p}
-        assert set(ref.where) <= params, f"{entry.name}: reference point {ref.where} names no parameter"
+        assert set(ref.where) <= params, (
+            f"{entry.name}: reference point {ref.where} names no parameter"
+        )
 
 
 @pytest.mark.parametrize("entry", entries(DEMOS), ids=lambda e: f"{e.system}.{e.name}")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dcsys.core.errors import DcsysError, UnknownNameError
 from dcsys.core.experiments import experiment_entries, load_experiment, reproduce
 

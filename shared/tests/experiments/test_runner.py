@@ -4,6 +4,7 @@ import csv
 import json
 
 import pytest
+
 from dcsys.core.errors import ConfigError
 from dcsys.core.experiments import Experiment, Reference, Scale, run_experiment, run_seed
 

@@ -23,6 +23,7 @@ from collections import deque
 from typing import Any
 
 import numpy as np
+
 from dcsys.core.errors import ConfigError
 from dcsys.core.experiments.spec import Experiment, Reference, Scale
 from dcsys.core.sim import Simulation

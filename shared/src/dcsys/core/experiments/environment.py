@@ -2,8 +2,8 @@
 
 Example:
     >>> info = describe_environment()
-    >>> sorted(info)[:3]
-    ['cpu_count', 'git', 'machine']
+    >>> sorted(info)
+    ['cpu_count', 'dcsys', 'git', 'libraries', 'machine', 'memory_bytes', 'platform', 'python']
 """
 
 from __future__ import annotations

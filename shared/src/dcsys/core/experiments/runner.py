@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
+
 from dcsys.core.errors import ConfigError
 from dcsys.core.experiments.environment import describe_environment
 from dcsys.core.experiments.report import Comparison, compare, write_csv, write_json, write_report
