@@ -59,7 +59,10 @@ def _requirement(system: str, *extras: str) -> str:
 
 def _constraints(session: nox.Session) -> list[str]:
     """Pin third-party versions to uv.lock (exported once per session run)."""
-    target = Path(session.create_tmp()) / "constraints.txt"
+    # Not session.create_tmp(): it points TMPDIR into the venv, where Ray refuses to put its files.
+    target = Path(session.virtualenv.location).parent / f"constraints-{os.getpid()}.txt"
+    if target.exists():
+        return ["-c", str(target)]
     session.run_install(
         UV,
         "export",

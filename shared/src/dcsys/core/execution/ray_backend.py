@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from dcsys.core.errors import DcsysError
 from dcsys.core.execution.base import Executor, WorkerLostError, cancel_and_notify
 
-__all__ = ["RayExecutor", "import_ray"]
+__all__ = ["RayExecutor", "import_ray", "ray_init_options"]
 
 _OBJECT_STORE_BYTES = 512 * 1024 * 1024
 
@@ -28,6 +31,25 @@ def import_ray() -> Any:
     except ImportError as exc:
         raise DcsysError('the ray executor needs Ray: pip install "dcsys-core[ray]"') from exc
     return ray
+
+
+def ray_init_options(num_cpus: int, object_store_memory: int) -> dict[str, Any]:
+    """Options for starting a local Ray that suit this project's machines.
+
+    No dashboard, no log forwarding, a bounded object store, and a temporary folder outside any
+    virtualenv (Ray refuses one inside, which is where tools such as nox point ``TMPDIR``).
+    """
+    options: dict[str, Any] = {
+        "num_cpus": num_cpus,
+        "object_store_memory": object_store_memory,
+        "include_dashboard": False,
+        "log_to_driver": False,
+    }
+    tmp = Path(tempfile.gettempdir()).resolve()
+    prefix = Path(sys.prefix).resolve()
+    if tmp == prefix or prefix in tmp.parents:
+        options["_temp_dir"] = str(Path("/tmp") / f"dcsys-ray-{os.getuid()}")
+    return options
 
 
 def _call(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -76,10 +98,10 @@ class RayExecutor(Executor):
         self._started = False
         if not ray.is_initialized():
             os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
             if address is None:
-                kwargs.update(num_cpus=self.max_workers, object_store_memory=object_store_memory)
-            ray.init(address=address, **kwargs)
+                ray.init(**ray_init_options(self.max_workers, object_store_memory))
+            else:
+                ray.init(address=address, log_to_driver=False)
             self._started = True
         self._remote = ray.remote(num_cpus=num_cpus_per_task, max_retries=0)(_call)
 

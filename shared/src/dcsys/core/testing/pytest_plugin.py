@@ -24,12 +24,9 @@ def ray_cluster() -> Iterator[Any]:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     started = False
     if not ray.is_initialized():
-        ray.init(
-            num_cpus=2,
-            include_dashboard=False,
-            object_store_memory=256 * 1024 * 1024,
-            log_to_driver=False,
-        )
+        from dcsys.core.execution.ray_backend import ray_init_options
+
+        ray.init(**ray_init_options(num_cpus=2, object_store_memory=256 * 1024 * 1024))
         started = True
     yield ray
     if started:
