@@ -160,15 +160,18 @@ class Cluster:
         idx = np.asarray(machines)
         return self.up[idx] & ((self.capacity[idx] - self.allocated[idx]) + _EPS >= d).all(axis=1)
 
-    def slots(self, demand: np.ndarray) -> np.ndarray:
-        """How many tasks of ``demand`` each machine still has room for (0 if down)."""
+    def slots(self, demand: np.ndarray, machines: np.ndarray | None = None) -> np.ndarray:
+        """How many tasks of ``demand`` each machine (all, or the given ones) has room for (0 if down)."""
         d = np.asarray(demand, dtype=np.float64)
-        free = self.capacity - self.allocated + _EPS
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per = np.where(d > 0, np.floor(free / np.where(d > 0, d, 1.0)), np.inf)
-        k = per.min(axis=1)
-        k = np.where(np.isinf(k), np.iinfo(np.int32).max, k)
-        k[~self.up] = 0
+        if machines is None:
+            cap, alloc, up = self.capacity, self.allocated, self.up
+        else:
+            idx = np.asarray(machines)
+            cap, alloc, up = self.capacity[idx], self.allocated[idx], self.up[idx]
+        k = np.full(cap.shape[0], float(np.iinfo(np.int32).max))
+        for r in np.flatnonzero(d > 0):
+            np.minimum(k, (cap[:, r] - alloc[:, r] + _EPS) // d[r], out=k)
+        k[~up] = 0
         return np.maximum(k, 0).astype(np.int64)
 
     def total(self) -> np.ndarray:

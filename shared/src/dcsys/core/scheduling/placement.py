@@ -21,6 +21,30 @@ from dcsys.core.scheduling.cluster import Cluster
 
 __all__ = ["random_first_fit"]
 
+_SEQUENTIAL_MAX_TASKS = 256
+
+
+def _sequential(
+    cluster: Cluster, demand: np.ndarray, n_tasks: int, rng: np.random.Generator, pool: np.ndarray
+) -> np.ndarray | None:
+    """Omega's draw-one-machine-per-task loop, checking only the machines drawn.
+
+    For small jobs on large pools this touches O(tasks) machines instead of all of them. Gives
+    up (None) after many draws of full machines, e.g. on a nearly full cell, so the caller can
+    fall back to the vectorised rounds.
+    """
+    draws = pool[rng.integers(0, pool.size, size=4 * n_tasks + 16)]
+    uniq, inverse = np.unique(draws, return_inverse=True)
+    room = cluster.slots(demand, uniq).tolist()
+    out: list[int] = []
+    for j in inverse.tolist():
+        if room[j] > 0:
+            room[j] -= 1
+            out.append(int(uniq[j]))
+            if len(out) == n_tasks:
+                return np.array(out, dtype=np.int64)
+    return None
+
 
 def random_first_fit(
     cluster: Cluster,
@@ -58,7 +82,11 @@ def random_first_fit(
     )
     if n_tasks == 0 or pool.size == 0:
         return np.empty(0, dtype=np.int64)
-    room = cluster.slots(demand)[pool]
+    if n_tasks <= _SEQUENTIAL_MAX_TASKS and pool.size >= 8 * n_tasks:
+        found = _sequential(cluster, demand, n_tasks, rng, pool)
+        if found is not None:
+            return found
+    room = cluster.slots(demand, pool if candidates is not None else None)
     keep = room > 0
     pool, room = pool[keep], room[keep].copy()
     placed: list[np.ndarray] = []

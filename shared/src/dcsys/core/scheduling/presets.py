@@ -109,8 +109,8 @@ def prefill(
     Jobs are drawn from ``specs`` in proportion to the resources each kind holds at steady state
     (arrival rate × tasks × CPU × duration — what a snapshot of a running cell shows, dominated by
     long-running service jobs, as in the trace's initial cell state that Omega's prefill reads).
-    A prefilled job has run for a while already: its remaining duration is a uniform fraction of
-    a drawn duration. Jobs are placed with randomised first-fit; a job that does not fit whole, or would overshoot the target by more than half a
+    A prefilled job has run for a while already: its total duration is drawn length-biased (a
+    snapshot sees long jobs more often) and a uniform fraction of it remains. Jobs are placed with randomised first-fit; a job that does not fit whole, or would overshoot the target by more than half a
     percent, is skipped.
 
     Returns:
@@ -128,26 +128,30 @@ def prefill(
     )
     w = w / w.sum()
     cpu = cluster.resource_index("cpu")
+    total_cpu = float(cluster.total()[cpu])
+    used = float(cluster.allocated[cluster.up, cpu].sum())
+    target = target_utilisation * total_cpu
     placed: list[tuple[Job, np.ndarray]] = []
     misses = 0
-    while cluster.utilisation()[cpu] < target_utilisation and misses < 1000:
+    while used < target and misses < 1000:
         i = int(pick.choice(len(specs), p=w))
         spec, rng = specs[i], rngs[i]
         n = int(np.clip(np.ceil(spec.tasks.sample(rng, 1)[0]), 1, spec.max_tasks))
         demand = np.array([spec.cpu.sample(rng, 1)[0], spec.mem.sample(rng, 1)[0]])
-        remaining = float(max(spec.duration.sample(rng, 1)[0] * rng.random(), 1e-3))
+        if demand[cpu] > 0:  # the last jobs are cut to the remaining budget
+            n = min(n, int(np.ceil((target - used) / demand[cpu])))
+        # a job seen running at a random instant is length-biased: pick its total duration with
+        # probability proportional to length, and a uniform fraction of it still to run
+        durations = spec.duration.sample(rng, 64)
+        total = durations[rng.choice(64, p=durations / durations.sum())]
+        remaining = float(max(total * rng.random(), 1e-3))
         job = Job(-(len(placed) + 1), 0.0, spec.kind, n, demand, remaining, spec.priority)
-        overshoot = (
-            cluster.utilisation()[cpu] + n * demand[cpu] / cluster.total()[cpu] - target_utilisation
-        )
-        if overshoot > 0.005:  # keep the fill within half a percent of the target
-            misses += 1
-            continue
         machines = random_first_fit(cluster, demand, n, pick)
         if machines.size < n:
             misses += 1
             continue
         cluster.claim_many(machines, demand)
+        used += n * demand[cpu]
         placed.append((job, machines))
     return placed
 

@@ -1,0 +1,44 @@
+"""The Omega scheduler: decide on a private snapshot, then commit an optimistic transaction.
+
+At the start of a decision the scheduler copies the whole cell state (its "sync"); after the
+decision time it places the job on that copy and commits the claims to the shared state with
+:func:`~dcsys.omega.transactions.commit`. A transaction with no conflict is *successful* and its
+decision time *useful*; one with conflicts is *failed*, its whole decision time *wasted* (even
+the part that committed incrementally), and its unplaced tasks are retried.
+"""
+
+from __future__ import annotations
+
+from dcsys.core.scheduling import Cluster
+from dcsys.omega.schedulers.base import JobRun, QueueScheduler
+from dcsys.omega.transactions import commit
+
+__all__ = ["OmegaScheduler"]
+
+
+class OmegaScheduler(QueueScheduler):
+    """One of Omega's parallel schedulers over shared state."""
+
+    def begin(self, run: JobRun) -> Cluster:  # noqa: D102
+        return self.ctx.cell.copy()
+
+    def decide(self, run: JobRun, token: object) -> tuple[int, bool]:  # noqa: D102
+        ctx = self.ctx
+        snapshot = token
+        assert isinstance(snapshot, Cluster)
+        machines = ctx.policy.place(run.job, run.remaining, snapshot, ctx.rng)
+        if machines.size == 0:
+            self.stats.no_resources += 1
+            return 0, False
+        result = commit(ctx.cell, machines, run.job.demand, snapshot, ctx.arch.conflict, ctx.arch.commit)
+        if result.committed.size:
+            ctx.hold(self, run, result.committed)
+        self.stats.tasks_committed += int(result.committed.size)
+        self.stats.tasks_conflicted += result.conflicts
+        if run.attempts > 1:
+            self.stats.retried += 1
+        if result.succeeded:
+            self.stats.successful += 1
+        else:
+            self.stats.failed += 1
+        return int(result.committed.size), result.succeeded
