@@ -39,7 +39,9 @@ class ThinkTime:
 
     def __post_init__(self) -> None:
         if self.t_job < 0 or self.t_task < 0:
-            raise ConfigError(f"decision times must be >= 0, got t_job={self.t_job}, t_task={self.t_task}")
+            raise ConfigError(
+                f"decision times must be >= 0, got t_job={self.t_job}, t_task={self.t_task}"
+            )
 
     def __call__(self, tasks: int) -> float:
         return self.t_job + self.t_task * tasks
@@ -69,7 +71,9 @@ class Architecture:
 
     def __post_init__(self) -> None:
         if self.kind not in ("monolithic", "mesos", "omega"):
-            raise ConfigError(f"architecture kind must be monolithic, mesos or omega, got {self.kind!r}")
+            raise ConfigError(
+                f"architecture kind must be monolithic, mesos or omega, got {self.kind!r}"
+            )
         if self.n_batch < 1:
             raise ConfigError(f"n_batch must be >= 1, got {self.n_batch}")
 
@@ -88,9 +92,13 @@ class Architecture:
         return f"omega ({self.n_batch} batch, {self.conflict.value}, {self.commit.value})"
 
 
-def monolithic(single_path: bool = True, batch: ThinkTime = ThinkTime(), service: ThinkTime = ThinkTime()) -> Architecture:
+def monolithic(
+    single_path: bool = True, batch: ThinkTime = ThinkTime(), service: ThinkTime = ThinkTime()
+) -> Architecture:
     """One scheduler; single-path uses ``service``'s decision time for every job."""
-    return Architecture("monolithic", {"batch": service if single_path else batch, "service": service})
+    return Architecture(
+        "monolithic", {"batch": service if single_path else batch, "service": service}
+    )
 
 
 def omega(
@@ -102,11 +110,24 @@ def omega(
 ) -> Architecture:
     """One service scheduler and ``n_batch`` batch schedulers on shared state."""
     try:
-        return Architecture("omega", {"batch": batch, "service": service}, n_batch, ConflictMode(conflict), CommitMode(commit))
+        return Architecture(
+            "omega",
+            {"batch": batch, "service": service},
+            n_batch,
+            ConflictMode(conflict),
+            CommitMode(commit),
+        )
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
 
 
-def mesos(n_batch: int = 1, batch: ThinkTime = ThinkTime(), service: ThinkTime = ThinkTime(), offer_interval: float = 1.0) -> Architecture:
+def mesos(
+    n_batch: int = 1,
+    batch: ThinkTime = ThinkTime(),
+    service: ThinkTime = ThinkTime(),
+    offer_interval: float = 1.0,
+) -> Architecture:
     """A DRF allocator offering all free resources to one framework at a time."""
-    return Architecture("mesos", {"batch": batch, "service": service}, n_batch, offer_interval=offer_interval)
+    return Architecture(
+        "mesos", {"batch": batch, "service": service}, n_batch, offer_interval=offer_interval
+    )

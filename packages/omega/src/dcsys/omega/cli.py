@@ -13,8 +13,12 @@ __all__ = ["COMMAND"]
 def _configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="omega_command", required=True, metavar="SUBCOMMAND")
     p = sub.add_parser("simulate", help="simulate a scheduler architecture on a cell")
-    p.add_argument("--cluster", default="C", choices=["A", "B", "C"], help="cell preset (default C)")
-    p.add_argument("--arch", default="omega", choices=["single_path", "multi_path", "mesos", "omega"])
+    p.add_argument(
+        "--cluster", default="C", choices=["A", "B", "C"], help="cell preset (default C)"
+    )
+    p.add_argument(
+        "--arch", default="omega", choices=["single_path", "multi_path", "mesos", "omega"]
+    )
     length = p.add_mutually_exclusive_group()
     length.add_argument("--days", type=float, help="simulated days (default 1)")
     length.add_argument("--hours", type=float, help="simulated hours")
@@ -23,7 +27,9 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--t-task-service", type=float, default=0.005, help="service t_task in seconds")
     p.add_argument("--t-job-batch", type=float, default=0.1, help="batch t_job in seconds")
     p.add_argument("--t-task-batch", type=float, default=0.005, help="batch t_task in seconds")
-    p.add_argument("--conflict", default="resource-fit", choices=["resource-fit", "sequence-numbers"])
+    p.add_argument(
+        "--conflict", default="resource-fit", choices=["resource-fit", "sequence-numbers"]
+    )
     p.add_argument("--commit", default="incremental", choices=["incremental", "all-or-nothing"])
     p.add_argument("--batch-load", type=float, default=1.0, help="relative batch arrival rate")
     p.add_argument("--machines", type=int, default=None, help="override the cell size")
@@ -62,16 +68,24 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(asdict(result), indent=2, default=float))
         return 0
-    print(f"{result.architecture} on cluster {args.cluster}: {result.horizon / 3600:g} h simulated "
-          f"in {result.wall_time_s:.1f} s ({result.events:,} events, {result.jobs:,} jobs)")
+    print(
+        f"{result.architecture} on cluster {args.cluster}: {result.horizon / 3600:g} h simulated "
+        f"in {result.wall_time_s:.1f} s ({result.events:,} events, {result.jobs:,} jobs)"
+    )
     for kind, w in result.workloads.items():
-        print(f"  {kind:8s} jobs {w['jobs']:>7,}  wait mean {w['wait_mean']:.3g} s  p90 {w['wait_p90']:.3g} s  "
-              f"unscheduled {w['jobs_unscheduled']:,}  abandoned {w['jobs_abandoned']:,}")
+        print(
+            f"  {kind:8s} jobs {w['jobs']:>7,}  wait mean {w['wait_mean']:.3g} s  p90 {w['wait_p90']:.3g} s  "
+            f"unscheduled {w['jobs_unscheduled']:,}  abandoned {w['jobs_abandoned']:,}"
+        )
     for name, s in result.schedulers.items():
-        print(f"  {name:10s} busyness {s['busyness']:.3f} ± {s['busyness_mad']:.3f}  conflict fraction "
-              f"{s['conflict_fraction']:.3f}  transactions {s['transactions']:,}")
+        print(
+            f"  {name:10s} busyness {s['busyness']:.3f} ± {s['busyness_mad']:.3f}  conflict fraction "
+            f"{s['conflict_fraction']:.3f}  transactions {s['transactions']:,}"
+        )
     print(f"  utilisation cpu {result.utilisation['cpu']:.1%} mem {result.utilisation['mem']:.1%}")
     return 0
 
 
-COMMAND = Command(help="Omega: shared-state cluster scheduling simulator", configure=_configure, run=_run)
+COMMAND = Command(
+    help="Omega: shared-state cluster scheduling simulator", configure=_configure, run=_run
+)

@@ -87,9 +87,13 @@ class SchedulerStats:
         return {
             "busyness": med,
             "busyness_mad": mad,
-            "busyness_mean": float((np.sum(self.useful_by_day) + np.sum(self.wasted_by_day)) / self.horizon),
+            "busyness_mean": float(
+                (np.sum(self.useful_by_day) + np.sum(self.wasted_by_day)) / self.horizon
+            ),
             "wasted_fraction": float(np.median(wasted)),
-            "conflict_fraction": self.failed / self.successful if self.successful else (math.inf if self.failed else 0.0),
+            "conflict_fraction": self.failed / self.successful
+            if self.successful
+            else (math.inf if self.failed else 0.0),
             "transactions": self.successful + self.failed,
             "successful": self.successful,
             "failed": self.failed,

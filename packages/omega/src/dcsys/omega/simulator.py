@@ -121,7 +121,10 @@ class CellSimulator:
         else:
             self.allocator = MesosAllocator(self, arch.offer_interval, arch.min_cpu_offer)
             self.service = [MesosFramework(self, self.allocator, "service", think)]
-            self.batch = [MesosFramework(self, self.allocator, f"batch-{i}", think) for i in range(arch.n_batch)]
+            self.batch = [
+                MesosFramework(self, self.allocator, f"batch-{i}", think)
+                for i in range(arch.n_batch)
+            ]
         self.schedulers = {s.name: s for s in [*self.service, *self.batch]}
 
     # -- events ----------------------------------------------------------------------------
@@ -154,7 +157,9 @@ class CellSimulator:
         if placed == 0:
             run.empty_attempts += 1
         if run.remaining <= 0:
-            self.kinds[run.job.kind].fully_scheduled_after.append(self.sim.now - run.job.submit_time)
+            self.kinds[run.job.kind].fully_scheduled_after.append(
+                self.sim.now - run.job.submit_time
+            )
             return
         if run.attempts >= MAX_ATTEMPTS or run.empty_attempts >= MAX_EMPTY_ATTEMPTS:
             scheduler.stats.abandoned += 1
@@ -237,7 +242,9 @@ def simulate(
     scale = n / preset.machines
     loads = load if isinstance(load, dict) else {"batch": load, "service": load}
     scaled = {k: v * scale for k, v in {"batch": 1.0, "service": 1.0, **loads}.items()}
-    cell = Cluster.homogeneous(n, cpu=preset.cpu, mem=preset.mem, machines_per_rack=preset.machines_per_rack)
+    cell = Cluster.homogeneous(
+        n, cpu=preset.cpu, mem=preset.mem, machines_per_rack=preset.machines_per_rack
+    )
     seeds = np.random.SeedSequence(seed).spawn(3)
     fill = preset.prefill_utilisation if prefill_utilisation is None else prefill_utilisation
     running = prefill(cell, preset.specs, fill, np.random.default_rng(seeds[0])) if fill > 0 else []

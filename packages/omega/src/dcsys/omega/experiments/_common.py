@@ -57,7 +57,11 @@ def run_point(params: dict[str, Any], seed: int) -> dict[str, Any]:
         machines=params.get("machines"),
         **duration,
     )
-    row: dict[str, Any] = {"events": result.events, "sim_wall_s": result.wall_time_s, "cpu_util": result.utilisation["cpu"]}
+    row: dict[str, Any] = {
+        "events": result.events,
+        "sim_wall_s": result.wall_time_s,
+        "cpu_util": result.utilisation["cpu"],
+    }
     for kind in ("batch", "service"):
         w = result.workloads[kind]
         row[f"{kind}_jobs"] = w["jobs"]
@@ -72,7 +76,9 @@ def run_point(params: dict[str, Any], seed: int) -> dict[str, Any]:
     return row
 
 
-def saturation(rows: list[dict[str, Any]], x: str, group: str, kind: str = "batch") -> dict[Any, float]:
+def saturation(
+    rows: list[dict[str, Any]], x: str, group: str, kind: str = "batch"
+) -> dict[Any, float]:
     """Per ``group`` value, the smallest ``x`` at which ``kind`` saturates.
 
     Saturated means the scheduler is busy ≥ 95 % of the time or > 5 % of the jobs were not fully
@@ -81,6 +87,8 @@ def saturation(rows: list[dict[str, Any]], x: str, group: str, kind: str = "batc
     out: dict[Any, float] = {}
     for g in sorted({r[group] for r in rows}, key=str):
         pts = sorted((r[x], r) for r in rows if r[group] == g)
-        hit = [v for v, r in pts if r[f"{kind}_busyness"] >= 0.95 or r[f"{kind}_unscheduled"] > 0.05]
+        hit = [
+            v for v, r in pts if r[f"{kind}_busyness"] >= 0.95 or r[f"{kind}_unscheduled"] > 0.05
+        ]
         out[g] = float(min(hit)) if hit else math.inf
     return out

@@ -26,14 +26,29 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for cluster in sorted({r["cluster"] for r in rows}):
         for arch in _ARCHS:
-            pts = sorted((r["t_job_service"], r) for r in rows if r["cluster"] == cluster and r["arch"] == arch)
-            ok = [t for t, r in pts if r["batch_wait_mean"] <= SLO_S and r["service_wait_mean"] <= SLO_S]
-            out[f"{cluster}_{arch}_max_t_job_within_slo"] = max(ok) if ok else 0.0
-        at10 = {a: [r for r in rows if r["cluster"] == cluster and r["arch"] == a and r["t_job_service"] == 10.0] for a in _ARCHS}
-        if all(at10.values()):
-            out[f"{cluster}_batch_wait_ratio_multi_over_omega_at_10s"] = (
-                at10["multi_path"][0]["batch_wait_mean"] / max(at10["omega"][0]["batch_wait_mean"], 1e-9)
+            pts = sorted(
+                (r["t_job_service"], r)
+                for r in rows
+                if r["cluster"] == cluster and r["arch"] == arch
             )
+            ok = [
+                t
+                for t, r in pts
+                if r["batch_wait_mean"] <= SLO_S and r["service_wait_mean"] <= SLO_S
+            ]
+            out[f"{cluster}_{arch}_max_t_job_within_slo"] = max(ok) if ok else 0.0
+        at10 = {
+            a: [
+                r
+                for r in rows
+                if r["cluster"] == cluster and r["arch"] == a and r["t_job_service"] == 10.0
+            ]
+            for a in _ARCHS
+        }
+        if all(at10.values()):
+            out[f"{cluster}_batch_wait_ratio_multi_over_omega_at_10s"] = at10["multi_path"][0][
+                "batch_wait_mean"
+            ] / max(at10["omega"][0]["batch_wait_mean"], 1e-9)
     return out
 
 
@@ -45,10 +60,26 @@ def _plot(rows: list[dict[str, Any]], summary: Any) -> dict[str, Any]:
         fig, (ax_w, ax_b) = new_figure(ncols=2)
         for arch, style in zip(_ARCHS, ("o", "s", "^"), strict=True):
             for kind, ls in (("batch", "-"), ("service", "--")):
-                pts = sorted((r["t_job_service"], r) for r in rows if r["cluster"] == cluster and r["arch"] == arch)
+                pts = sorted(
+                    (r["t_job_service"], r)
+                    for r in rows
+                    if r["cluster"] == cluster and r["arch"] == arch
+                )
                 xs = [t for t, _ in pts]
-                ax_w.plot(xs, [max(r[f"{kind}_wait_mean"], 1e-3) for _, r in pts], marker=style, linestyle=ls, label=f"{arch} {kind}")
-                ax_b.plot(xs, [r[f"{kind}_busyness"] for _, r in pts], marker=style, linestyle=ls, label=f"{arch} {kind}")
+                ax_w.plot(
+                    xs,
+                    [max(r[f"{kind}_wait_mean"], 1e-3) for _, r in pts],
+                    marker=style,
+                    linestyle=ls,
+                    label=f"{arch} {kind}",
+                )
+                ax_b.plot(
+                    xs,
+                    [r[f"{kind}_busyness"] for _, r in pts],
+                    marker=style,
+                    linestyle=ls,
+                    label=f"{arch} {kind}",
+                )
         ax_w.axhline(SLO_S, color="red", lw=0.8)
         for ax in (ax_w, ax_b):
             ax.set_xscale("log")
@@ -70,9 +101,26 @@ EXPERIMENT = Experiment(
     quick=Scale.grid(cluster=["B"], arch=_ARCHS, t_job_service=_QUICK_T, hours=[2.0]),
     full=Scale.grid(cluster=["A", "B", "C"], arch=_ARCHS, t_job_service=_FULL_T, days=[7.0]),
     references=(
-        Reference("service_wait_mean", "≈ multi-path", where={"cluster": "C", "arch": "omega", "t_job_service": 10.0}, source="Fig. 5c", note="qualitative: Omega's service wait matches multi-path's"),
-        Reference("batch_wait_mean", "unaffected by t_job(service)", where={"cluster": "C", "arch": "omega", "t_job_service": 100.0}, source="Fig. 5c", note="no head-of-line blocking: batch has its own scheduler"),
-        Reference("B_batch_wait_ratio_multi_over_omega_at_10s", "> 1 (head-of-line blocking)", source="Fig. 5b vs 5c", note="multi-path batch jobs queue behind 10 s service decisions"),
+        Reference(
+            "service_wait_mean",
+            "≈ multi-path",
+            where={"cluster": "C", "arch": "omega", "t_job_service": 10.0},
+            source="Fig. 5c",
+            note="qualitative: Omega's service wait matches multi-path's",
+        ),
+        Reference(
+            "batch_wait_mean",
+            "unaffected by t_job(service)",
+            where={"cluster": "C", "arch": "omega", "t_job_service": 100.0},
+            source="Fig. 5c",
+            note="no head-of-line blocking: batch has its own scheduler",
+        ),
+        Reference(
+            "B_batch_wait_ratio_multi_over_omega_at_10s",
+            "> 1 (head-of-line blocking)",
+            source="Fig. 5b vs 5c",
+            note="multi-path batch jobs queue behind 10 s service decisions",
+        ),
     ),
     summarize=_summary,
     plot=_plot,

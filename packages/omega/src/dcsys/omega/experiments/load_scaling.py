@@ -32,7 +32,9 @@ def _plot(rows: list[dict[str, Any]], summary: Any) -> dict[str, Any]:
     for cluster in sorted({r["cluster"] for r in rows}):
         pts = sorted((r["batch_load"], r) for r in rows if r["cluster"] == cluster)
         xs = [x for x, _ in pts]
-        ax_w.plot(xs, [max(r["batch_wait_mean"], 1e-3) for _, r in pts], "-o", label=f"{cluster} batch")
+        ax_w.plot(
+            xs, [max(r["batch_wait_mean"], 1e-3) for _, r in pts], "-o", label=f"{cluster} batch"
+        )
         ax_b.plot(xs, [r["batch_busyness"] for _, r in pts], "-o", label=f"{cluster} batch")
         ax_b.plot(xs, [r["service_busyness"] for _, r in pts], "--", label=f"{cluster} service")
         sat = summary.get(f"saturation_{cluster}")
@@ -53,7 +55,12 @@ EXPERIMENT = Experiment(
     title="Omega load scaling and saturation points (Fig. 8)",
     run=run_point,
     quick=Scale.grid(cluster=["A", "C"], arch=["omega"], batch_load=[1.0, 4.0, 16.0], hours=[1.0]),
-    full=Scale.grid(cluster=["A", "B", "C"], arch=["omega"], batch_load=[1, 2, 3, 4, 6, 8, 10, 12, 16, 20], days=[7.0]),
+    full=Scale.grid(
+        cluster=["A", "B", "C"],
+        arch=["omega"],
+        batch_load=[1, 2, 3, 4, 6, 8, 10, 12, 16, 20],
+        days=[7.0],
+    ),
     references=(
         Reference("saturation_A", 2.5, source="Fig. 8 (cluster A)", note=_NOTE),
         Reference("saturation_B", 6.0, source="Fig. 8 (cluster B)", note=_NOTE),

@@ -25,11 +25,33 @@ def _plot(rows: list[dict[str, Any]], summary: Any) -> dict[str, Any]:
         pts = sorted((r["t_job_service"], r) for r in rows if r["arch"] == arch)
         xs = [t for t, _ in pts]
         for kind, ls in (("batch", "-"), ("service", "--")):
-            ax_w.plot(xs, [max(r[f"{kind}_wait_mean"], 1e-3) for _, r in pts], marker=style, linestyle=ls, label=f"{arch} {kind}")
-            ax_b.plot(xs, [r[f"{kind}_busyness"] for _, r in pts], marker=style, linestyle=ls, label=f"{arch} {kind}")
-            ax_u.plot(xs, [r[f"{kind}_unscheduled"] for _, r in pts], marker=style, linestyle=ls, label=f"{arch} {kind}")
+            ax_w.plot(
+                xs,
+                [max(r[f"{kind}_wait_mean"], 1e-3) for _, r in pts],
+                marker=style,
+                linestyle=ls,
+                label=f"{arch} {kind}",
+            )
+            ax_b.plot(
+                xs,
+                [r[f"{kind}_busyness"] for _, r in pts],
+                marker=style,
+                linestyle=ls,
+                label=f"{arch} {kind}",
+            )
+            ax_u.plot(
+                xs,
+                [r[f"{kind}_unscheduled"] for _, r in pts],
+                marker=style,
+                linestyle=ls,
+                label=f"{arch} {kind}",
+            )
     ax_w.axhline(SLO_S, color="red", lw=0.8)
-    for ax, label in ((ax_w, "mean wait [s]"), (ax_b, "busyness"), (ax_u, "fraction of jobs unscheduled")):
+    for ax, label in (
+        (ax_w, "mean wait [s]"),
+        (ax_b, "busyness"),
+        (ax_u, "fraction of jobs unscheduled"),
+    ):
         ax.set_xscale("log")
         ax.set_xlabel("t_job(service) [s]")
         ax.set_ylabel(label)
@@ -43,11 +65,28 @@ EXPERIMENT = Experiment(
     name="fig7_mesos",
     title="Two-level scheduling (Mesos): wait, busyness and unscheduled jobs (Fig. 7)",
     run=run_point,
-    quick=Scale.grid(cluster=["B"], arch=["mesos", "multi_path"], t_job_service=[0.1, 10.0, 100.0], hours=[2.0]),
-    full=Scale.grid(cluster=["A", "B", "C"], arch=["mesos", "multi_path"], t_job_service=[0.01, 0.1, 1.0, 10.0, 100.0], days=[1.0]),
+    quick=Scale.grid(
+        cluster=["B"], arch=["mesos", "multi_path"], t_job_service=[0.1, 10.0, 100.0], hours=[2.0]
+    ),
+    full=Scale.grid(
+        cluster=["A", "B", "C"],
+        arch=["mesos", "multi_path"],
+        t_job_service=[0.01, 0.1, 1.0, 10.0, 100.0],
+        days=[1.0],
+    ),
     references=(
-        Reference("batch_busyness", "far above multi-path", where={"cluster": "B", "arch": "mesos", "t_job_service": 10.0}, source="Fig. 7b"),
-        Reference("batch_unscheduled", "large (abandoned at the attempt limit)", where={"cluster": "B", "arch": "mesos", "t_job_service": 100.0}, source="Fig. 7c"),
+        Reference(
+            "batch_busyness",
+            "far above multi-path",
+            where={"cluster": "B", "arch": "mesos", "t_job_service": 10.0},
+            source="Fig. 7b",
+        ),
+        Reference(
+            "batch_unscheduled",
+            "large (abandoned at the attempt limit)",
+            where={"cluster": "B", "arch": "mesos", "t_job_service": 100.0},
+            source="Fig. 7c",
+        ),
     ),
     plot=_plot,
     description=__doc__ or "",

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dcsys.core.scheduling import Cluster
 from dcsys.omega.architectures import ThinkTime
 from dcsys.omega.metrics import SchedulerStats
 from dcsys.omega.schedulers.base import JobRun
@@ -32,7 +31,9 @@ _ALLOCATOR_THINK = 0.001
 class MesosFramework:
     """A framework scheduler: queues jobs and places them on the offers it receives."""
 
-    def __init__(self, ctx: CellSimulator, allocator: MesosAllocator, name: str, think: dict[str, ThinkTime]) -> None:
+    def __init__(
+        self, ctx: CellSimulator, allocator: MesosAllocator, name: str, think: dict[str, ThinkTime]
+    ) -> None:
         self.ctx = ctx
         self.allocator = allocator
         self.name = name
@@ -77,7 +78,9 @@ class MesosFramework:
             tried.append(run)
         ctx.sim.schedule(elapsed, self._respond, offered, claims, tried)
 
-    def _respond(self, offered: np.ndarray, claims: list[tuple[JobRun, np.ndarray]], tried: list[JobRun]) -> None:
+    def _respond(
+        self, offered: np.ndarray, claims: list[tuple[JobRun, np.ndarray]], tried: list[JobRun]
+    ) -> None:
         ctx = self.ctx
         self.allocator.release_offer(offered)
         placed_by_run: dict[int, int] = {}
@@ -132,7 +135,9 @@ class MesosAllocator:
         if not candidates or offered[:, cpu].sum() < self.min_cpu_offer:
             self.wanting = [fw for fw in self.wanting if fw.queue]
             return
-        fw = min(candidates, key=lambda f: float(np.max(f.held / self.total)))  # DRF: smallest dominant share
+        fw = min(
+            candidates, key=lambda f: float(np.max(f.held / self.total))
+        )  # DRF: smallest dominant share
         self.wanting.remove(fw)
         self.locked += offered
         self.ctx.sim.schedule(_ALLOCATOR_THINK, fw.receive_offer, offered)

@@ -30,7 +30,9 @@ class OmegaScheduler(QueueScheduler):
         if machines.size == 0:
             self.stats.no_resources += 1
             return 0, False
-        result = commit(ctx.cell, machines, run.job.demand, snapshot, ctx.arch.conflict, ctx.arch.commit)
+        result = commit(
+            ctx.cell, machines, run.job.demand, snapshot, ctx.arch.conflict, ctx.arch.commit
+        )
         if result.committed.size:
             ctx.hold(self, run, result.committed)
         self.stats.tasks_committed += int(result.committed.size)

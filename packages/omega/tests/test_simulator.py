@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+
+from dcsys.core.errors import ConfigError
+from dcsys.core.scheduling import Cluster
+from dcsys.omega import ThinkTime, mesos, monolithic, omega, simulate
+from dcsys.omega.architectures import Architecture
+
+SMALL = {"cluster": "C", "machines": 400, "hours": 2.0}
+
+
+def test_same_seed_same_result_and_every_architecture_sees_the_same_jobs():
+    a = simulate(arch=omega(), seed=3, **SMALL)
+    b = simulate(arch=omega(), seed=3, **SMALL)
+    assert a.workloads == b.workloads and a.schedulers == b.schedulers
+    m = simulate(arch=monolithic(), seed=3, **SMALL)
+    assert m.workloads["batch"]["jobs"] == a.workloads["batch"]["jobs"] > 10
+    assert simulate(arch=omega(), seed=4, **SMALL).workloads != a.workloads
+
+
+def test_monolithic_has_no_conflicts_and_busyness_grows_with_decision_time():
+    fast = simulate(arch=monolithic(service=ThinkTime(0.01, 0.0)), seed=0, **SMALL)
+    slow = simulate(arch=monolithic(service=ThinkTime(1.0, 0.0)), seed=0, **SMALL)
+    assert fast.schedulers["monolithic"]["failed"] == 0
+    assert slow.schedulers["monolithic"]["busyness"] > 5 * fast.schedulers["monolithic"]["busyness"]
+
+
+def test_head_of_line_blocking_in_multi_path_but_not_in_omega():
+    params = {"cluster": "C", "hours": 2.0, "seed": 0}
+    slow_service = ThinkTime(t_job=30.0)
+    multi = simulate(arch=monolithic(single_path=False, service=slow_service), **params)
+    shared = simulate(arch=omega(service=slow_service), **params)
+    assert multi.workloads["batch"]["wait_mean"] > 3 * shared.workloads["batch"]["wait_mean"]
+    assert shared.schedulers["batch-0"]["busyness"] < 0.5
+
+
+def test_more_batch_schedulers_share_the_load():
+    one = simulate(arch=omega(n_batch=1), seed=0, load={"batch": 4.0}, **SMALL)
+    four = simulate(arch=omega(n_batch=4), seed=0, load={"batch": 4.0}, **SMALL)
+    b1 = one.schedulers["batch-0"]["busyness_mean"]
+    b4 = np.mean([four.schedulers[f"batch-{i}"]["busyness_mean"] for i in range(4)])
+    assert b4 < 0.5 * b1
+    assert (
+        sum(four.schedulers[f"batch-{i}"]["transactions"] for i in range(4))
+        >= one.schedulers["batch-0"]["transactions"] * 0.9
+    )
+
+
+def test_coarse_conflict_detection_conflicts_more():
+    params = {"cluster": "C", "hours": 2.0, "seed": 0, "load": {"batch": 4.0}}
+    fine = simulate(arch=omega(n_batch=4, service=ThinkTime(5.0)), **params)
+    coarse = simulate(
+        arch=omega(n_batch=4, service=ThinkTime(5.0), conflict="sequence-numbers"), **params
+    )
+    cf_fine = fine.by_kind("service")["conflict_fraction"]
+    cf_coarse = coarse.by_kind("service")["conflict_fraction"]
+    assert cf_coarse > cf_fine
+
+
+def test_mesos_runs_and_locks_offers():
+    r = simulate(arch=mesos(service=ThinkTime(10.0)), seed=0, **SMALL)
+    assert r.workloads["batch"]["jobs_attempted"] > 0
+    assert set(r.schedulers) == {"service", "batch-0"}
+
+
+def test_cell_never_overcommits():
+    from dcsys.core.scheduling import CLUSTER_C, prefill
+    from dcsys.omega.simulator import CellSimulator
+
+    cell = Cluster.homogeneous(200, cpu=4, mem=16)
+    running = prefill(cell, CLUSTER_C.specs, 0.6, seed=0)
+    workload = CLUSTER_C.workload(3600.0, seed=0, load=0.2)
+    sim = CellSimulator(
+        cell, workload, omega(n_batch=3, service=ThinkTime(2.0)), 3600.0, 0, running=running
+    )
+    sim.run()
+    assert (cell.allocated <= cell.capacity + 1e-9).all() and (cell.allocated >= -1e-9).all()
+
+
+def test_bad_input():
+    with pytest.raises(ConfigError, match="unknown cluster 'Z'"):
+        simulate("Z", omega(), hours=1)
+    with pytest.raises(ConfigError, match="exactly one of days= or hours="):
+        simulate("C", omega())
+    with pytest.raises(ConfigError, match="simulated time must be > 0"):
+        simulate("C", omega(), hours=-1)
+    with pytest.raises(ConfigError, match="machines must be >= 1"):
+        simulate("C", omega(), hours=1, machines=0)
+    with pytest.raises(ConfigError, match="n_batch"):
+        omega(n_batch=0)
+    with pytest.raises(ConfigError, match="decision times"):
+        ThinkTime(-1.0)
+    with pytest.raises(ConfigError, match="architecture kind"):
+        Architecture("lottery")
