@@ -44,6 +44,7 @@ class ThinkTime:
             )
 
     def __call__(self, tasks: int) -> float:
+        """Decision time for a job with ``tasks`` unplaced tasks."""
         return self.t_job + self.t_task * tasks
 
 

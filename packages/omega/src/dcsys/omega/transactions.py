@@ -26,7 +26,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
@@ -36,14 +36,14 @@ from dcsys.core.scheduling import Cluster
 __all__ = ["CommitMode", "CommitResult", "ConflictMode", "commit"]
 
 
-class ConflictMode(str, Enum):
+class ConflictMode(StrEnum):
     """How conflicts are detected."""
 
     FINE = "resource-fit"
     COARSE = "sequence-numbers"
 
 
-class CommitMode(str, Enum):
+class CommitMode(StrEnum):
     """What happens to the non-conflicting part of a transaction that has conflicts."""
 
     INCREMENTAL = "incremental"
