@@ -62,6 +62,12 @@ def run_point(params: dict[str, Any], seed: int) -> dict[str, Any]:
         "sim_wall_s": result.wall_time_s,
         "cpu_util": result.utilisation["cpu"],
     }
+    failed = sum(s["failed"] for s in result.schedulers.values())
+    succeeded = sum(s["successful"] for s in result.schedulers.values())
+    row["all_conflict_fraction"] = failed / succeeded if succeeded else math.nan
+    row["all_busyness"] = sum(s["busyness_mean"] for s in result.schedulers.values()) / len(
+        result.schedulers
+    )
     for kind in ("batch", "service"):
         w = result.workloads[kind]
         row[f"{kind}_jobs"] = w["jobs"]
