@@ -49,3 +49,22 @@ def test_experiments_are_registered(capsys):
     out = capsys.readouterr().out
     for name in ("fig5_6_architectures", "fig7_mesos", "fig8_load_scaling", "fig9_many_schedulers"):
         assert name in out
+
+
+def test_trace_replay(tmp_path, capsys):
+    root = tmp_path / "trace"
+    (root / "job_events").mkdir(parents=True)
+    (root / "task_events").mkdir()
+    s = 1_000_000
+    (root / "job_events" / "part-0.csv").write_text(
+        f"{600 * s},,1,0,u,1,j,l\n{900 * s},,2,0,u,3,j,l\n"
+    )
+    (root / "task_events" / "part-0.csv").write_text(
+        f"{600 * s},,1,0,,0,u,1,2,0.1,0.05,0,0\n{900 * s},,2,0,,0,u,3,10,0.2,0.1,0,0\n"
+    )
+    assert (
+        main(["omega", "simulate", "--hours", "1", "--machines", "50", "--trace-dir", str(root)])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "batch    jobs       1" in out and "service  jobs       1" in out

@@ -34,6 +34,11 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-load", type=float, default=1.0, help="relative batch arrival rate")
     p.add_argument("--machines", type=int, default=None, help="override the cell size")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--trace-dir",
+        default=None,
+        help="replay a Google 2011 trace: a folder with job_events/ and task_events/ CSV(.gz) parts",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -57,12 +62,19 @@ def _run(args: argparse.Namespace) -> int:
         "commit": args.commit,
     }
     duration = {"hours": args.hours} if args.hours is not None else {"days": args.days or 1.0}
+    workload = None
+    if args.trace_dir:
+        from dcsys.core.scheduling import read_google_trace_dir
+
+        horizon = args.hours * 3600 if args.hours is not None else (args.days or 1.0) * 86_400
+        workload = read_google_trace_dir(args.trace_dir, until_s=horizon)
     result = simulate(
         args.cluster,
         build_architecture(params),
         seed=args.seed,
         load={"batch": args.batch_load},
         machines=args.machines,
+        workload=workload,
         **duration,
     )
     if args.json:

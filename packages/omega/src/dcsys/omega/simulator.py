@@ -205,6 +205,7 @@ def simulate(
     machines: int | None = None,
     prefill_utilisation: float | None = None,
     policy: PlacementPolicy | None = None,
+    workload: Workload | None = None,
 ) -> SimulationResult:
     """Simulate ``arch`` on a preset cell for ``days`` (or ``hours``) of simulated time.
 
@@ -221,6 +222,8 @@ def simulate(
             cell is as busy as the full-size one — used for quick runs).
         prefill_utilisation: fraction of CPU already in use at t = 0 (preset default ≈ 0.6).
         policy: the placement policy (default randomised first-fit).
+        workload: jobs to replay instead of generating them (e.g. from
+            :func:`dcsys.core.scheduling.read_google_trace`); ``load`` then does not apply.
 
     Raises:
         ConfigError: unknown cluster, no duration, or bad sizes.
@@ -248,6 +251,7 @@ def simulate(
     seeds = np.random.SeedSequence(seed).spawn(3)
     fill = preset.prefill_utilisation if prefill_utilisation is None else prefill_utilisation
     running = prefill(cell, preset.specs, fill, np.random.default_rng(seeds[0])) if fill > 0 else []
-    workload = preset.workload(horizon, np.random.default_rng(seeds[1]), load=scaled)
+    if workload is None:
+        workload = preset.workload(horizon, np.random.default_rng(seeds[1]), load=scaled)
     sim_seed = int(seeds[2].generate_state(1)[0])
     return CellSimulator(cell, workload, arch, horizon, sim_seed, policy, running).run()

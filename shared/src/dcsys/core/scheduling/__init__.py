@@ -4,7 +4,8 @@
 * :func:`random_first_fit` — Omega's randomised first-fit placement, vectorised;
 * :class:`Job`, :class:`Task`, :class:`Placement`, :class:`Workload` — the records;
 * distributions and :func:`generate_workload` — seeded, heavy-tailed, diurnal workloads;
-* presets — Omega's clusters A/B/C and Firmament's Google-trace cell, and :func:`prefill`.
+* presets — Omega's clusters A/B/C and Firmament's Google-trace cell, and :func:`prefill`;
+* :func:`read_google_trace` — jobs from the Google 2011 cluster trace's event files.
 
 Example:
     >>> import numpy as np
@@ -37,6 +38,7 @@ from dcsys.core.scheduling.presets import (
     ClusterPreset,
     prefill,
 )
+from dcsys.core.scheduling.traces import read_google_trace, read_google_trace_dir
 from dcsys.core.scheduling.workloads import WorkloadSpec, generate_workload, spawn_generators
 
 __all__ = [
@@ -67,5 +69,7 @@ __all__ = [
     "generate_workload",
     "prefill",
     "random_first_fit",
+    "read_google_trace",
+    "read_google_trace_dir",
     "spawn_generators",
 ]
