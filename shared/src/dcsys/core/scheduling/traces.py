@@ -1,4 +1,4 @@
-"""Read Google cluster-trace (clusterdata-2011-2) job and task events into a :class:`Workload`.
+r"""Read Google cluster-trace (clusterdata-2011-2) job and task events into a :class:`Workload`.
 
 The 2011 trace (29 days of a ≈12,500-machine cell, May 2011) ships ``job_events`` and
 ``task_events`` as headerless CSV files, optionally gzipped, split into parts
@@ -19,11 +19,11 @@ priority (≥ 9) and a scheduling class other than 0 and 1, else *batch*.
 
 Example:
     >>> import io
-    >>> jobs = io.StringIO("600000000,,1,0,u,3,j,l\\n")
+    >>> jobs = io.StringIO("600000000,,1,0,u,3,j,l\n")
     >>> tasks = io.StringIO(
-    ...     "600000000,,1,0,,0,u,3,9,0.5,0.25,0,0\\n"
-    ...     "601000000,,1,0,42,1,u,3,9,0.5,0.25,0,0\\n"
-    ...     "661000000,,1,0,42,4,u,3,9,0.5,0.25,0,0\\n")
+    ...     "600000000,,1,0,,0,u,3,9,0.5,0.25,0,0\n"
+    ...     "601000000,,1,0,42,1,u,3,9,0.5,0.25,0,0\n"
+    ...     "661000000,,1,0,42,4,u,3,9,0.5,0.25,0,0\n")
     >>> w = read_google_trace(jobs, tasks, cpu_per_machine=4, mem_per_machine=16)
     >>> j = w[0]
     >>> (j.submit_time, j.kind, j.n_tasks, j.demand.tolist(), j.duration)
