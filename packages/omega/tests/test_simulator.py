@@ -92,3 +92,40 @@ def test_bad_input():
         ThinkTime(-1.0)
     with pytest.raises(ConfigError, match="architecture kind"):
         Architecture("lottery")
+
+
+def test_machine_failures_lose_and_rerun_tasks():
+    r = simulate("C", omega(), hours=2.0, seed=0, machines=400, mtbf_days=1.0, repair_hours=0.5)
+    assert r.extra["machine_failures"] > 10  # 400 machines / 1 day MTBF → ≈ 33 failures in 2 h
+    assert r.extra["tasks_lost"] > 0
+    calm = simulate("C", omega(), hours=2.0, seed=0, machines=400)
+    assert calm.extra["machine_failures"] == 0
+
+
+def test_constraints_on_heterogeneous_machines():
+    import numpy as np
+
+    from dcsys.core.scheduling import CLUSTER_C
+    from dcsys.omega.simulator import _make_cell
+
+    cell = _make_cell(CLUSTER_C, 1000, True, np.random.default_rng(0))
+    assert set(np.unique(cell.attributes["platform"]).tolist()) == {0, 1, 2}
+    assert sorted(set(cell.capacity[:, 0].tolist())) == [2.0, 4.0, 8.0]
+    r = simulate(
+        "C", omega(), hours=1.0, seed=0, machines=400, heterogeneous=True, constrained_fraction=0.5
+    )
+    assert r.workloads["batch"]["jobs_fully_scheduled"] > 0
+    with pytest.raises(ConfigError, match="needs heterogeneous"):
+        simulate("C", omega(), hours=1.0, constrained_fraction=0.5)
+
+
+def test_constrained_jobs_land_on_their_platform():
+    import numpy as np
+
+    from dcsys.core.scheduling import Job
+    from dcsys.omega import RandomFirstFit
+
+    cell = Cluster(np.full((30, 2), 4.0), attributes={"platform": np.arange(30) % 3})
+    job = Job(1, 0.0, "batch", 20, [0.5, 0.5], 10.0, constraints={"platform": 2})
+    machines = RandomFirstFit().place(job, 20, cell, np.random.default_rng(0))
+    assert len(machines) == 20 and set((machines % 3).tolist()) == {2}

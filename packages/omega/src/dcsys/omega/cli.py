@@ -34,6 +34,11 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-load", type=float, default=1.0, help="relative batch arrival rate")
     p.add_argument("--machines", type=int, default=None, help="override the cell size")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--heterogeneous", action="store_true", help="three machine platforms")
+    p.add_argument(
+        "--constrained-fraction", type=float, default=0.0, help="jobs pinned to a platform"
+    )
+    p.add_argument("--mtbf-days", type=float, default=None, help="machine MTBF in days (failures)")
     p.add_argument(
         "--trace-dir",
         default=None,
@@ -75,6 +80,9 @@ def _run(args: argparse.Namespace) -> int:
         load={"batch": args.batch_load},
         machines=args.machines,
         workload=workload,
+        heterogeneous=args.heterogeneous,
+        constrained_fraction=args.constrained_fraction,
+        mtbf_days=args.mtbf_days,
         **duration,
     )
     if args.json:
@@ -93,6 +101,10 @@ def _run(args: argparse.Namespace) -> int:
         print(
             f"  {name:10s} busyness {s['busyness']:.3f} ± {s['busyness_mad']:.3f}  conflict fraction "
             f"{s['conflict_fraction']:.3f}  transactions {s['transactions']:,}"
+        )
+    if result.extra.get("machine_failures"):
+        print(
+            f"  machine failures {result.extra['machine_failures']:,}, tasks lost {result.extra['tasks_lost']:,}"
         )
     print(f"  utilisation cpu {result.utilisation['cpu']:.1%} mem {result.utilisation['mem']:.1%}")
     return 0

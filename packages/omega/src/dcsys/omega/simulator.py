@@ -93,6 +93,8 @@ class CellSimulator:
         policy: PlacementPolicy | None = None,
         running: list | None = None,
         sample_every: float = 60.0,
+        mtbf: float | None = None,
+        repair_time: float = 3_600.0,
     ) -> None:
         self.cell = cell
         self.workload = workload
@@ -106,8 +108,16 @@ class CellSimulator:
         self._build_schedulers()
         self._util: list[np.ndarray] = []
         self._sample_every = sample_every
+        # allocations: id -> [owner, run, machines, demand]; per-machine index only with failures
+        self._allocs: dict[int, list[Any]] = {}
+        self._next_alloc = 0
+        self._track = mtbf is not None
+        self._on_machine: dict[int, set[int]] = {}
+        self.mtbf, self.repair_time = mtbf, repair_time
+        self.tasks_lost = 0
+        self.failures = 0
         for job, machines in running or []:
-            self.sim.schedule(job.duration, self._release, None, machines, job.demand)
+            self._add_alloc(None, JobRun(job, 0), machines)
 
     def _build_schedulers(self) -> None:
         arch = self.arch
@@ -142,14 +152,57 @@ class CellSimulator:
         """Tasks were placed on ``machines``: they run for the job's duration, then release."""
         if isinstance(owner, MesosFramework):
             owner.held += run.job.demand * machines.size
-        self.sim.schedule(run.job.duration, self._release, owner, machines, run.job.demand)
+        self._add_alloc(owner, run, machines)
 
-    def _release(self, owner: Any, machines: np.ndarray, demand: np.ndarray) -> None:
-        self.cell.release_many(machines, demand)
+    def _add_alloc(self, owner: Any, run: JobRun, machines: np.ndarray) -> None:
+        aid = self._next_alloc
+        self._next_alloc += 1
+        self._allocs[aid] = [owner, run, machines, run.job.demand]
+        if self._track:
+            for m in np.unique(machines).tolist():
+                self._on_machine.setdefault(m, set()).add(aid)
+        self.sim.schedule(run.job.duration, self._release, aid)
+
+    def _release(self, aid: int) -> None:
+        alloc = self._allocs.pop(aid, None)
+        if alloc is None:
+            return
+        owner, _, machines, demand = alloc
+        if machines.size:
+            self.cell.release_many(machines, demand)
+        if self._track:
+            for m in np.unique(machines).tolist():
+                self._on_machine.get(m, set()).discard(aid)
         if isinstance(owner, MesosFramework):
             owner.held -= demand * machines.size
         if self.allocator is not None:
             self.allocator.resources_freed()
+
+    def _schedule_failure(self) -> None:
+        assert self.mtbf is not None
+        gap = float(self.rng.exponential(self.mtbf / self.cell.n_machines))
+        if self.sim.now + gap < self.horizon:
+            self.sim.schedule(gap, self._fail_machine)
+
+    def _fail_machine(self) -> None:
+        """A random machine fails: its tasks are lost and go back to their schedulers."""
+        up = np.flatnonzero(self.cell.up)
+        if up.size:
+            m = int(up[self.rng.integers(up.size)])
+            self.failures += 1
+            for aid in list(self._on_machine.pop(m, set())):
+                owner, run, machines, demand = self._allocs[aid]
+                lost = int((machines == m).sum())
+                self.cell.release_many(np.full(lost, m), demand)
+                self._allocs[aid][2] = machines[machines != m]
+                if isinstance(owner, MesosFramework):
+                    owner.held -= demand * lost
+                self.tasks_lost += lost
+                if owner is not None:  # re-run the lost tasks
+                    owner.submit(JobRun(run.job, lost, first_attempt=self.sim.now, rerun=True))
+            self.cell.fail(m)
+            self.sim.schedule(self.repair_time, self.cell.recover, m)
+        self._schedule_failure()
 
     def after_attempt(self, scheduler: Any, run: JobRun, placed: int) -> None:
         """Book-keeping after an attempt: done, retry after 1 s, or abandon."""
@@ -157,13 +210,15 @@ class CellSimulator:
         if placed == 0:
             run.empty_attempts += 1
         if run.remaining <= 0:
-            self.kinds[run.job.kind].fully_scheduled_after.append(
-                self.sim.now - run.job.submit_time
-            )
+            if not run.rerun:
+                self.kinds[run.job.kind].fully_scheduled_after.append(
+                    self.sim.now - run.job.submit_time
+                )
             return
         if run.attempts >= MAX_ATTEMPTS or run.empty_attempts >= MAX_EMPTY_ATTEMPTS:
             scheduler.stats.abandoned += 1
-            self.kinds[run.job.kind].abandoned += 1
+            if not run.rerun:
+                self.kinds[run.job.kind].abandoned += 1
             return
         self.sim.schedule(RETRY_DELAY, scheduler.submit, run)
 
@@ -180,6 +235,8 @@ class CellSimulator:
             if job.submit_time < self.horizon:
                 self.sim.schedule_at(job.submit_time, self._arrive, job)
         self.sim.schedule(0.0, self._sample)
+        if self.mtbf is not None:
+            self._schedule_failure()
         self.sim.run(until=self.horizon)
         util = np.mean(self._util, axis=0) if self._util else np.zeros(2)
         return SimulationResult(
@@ -191,6 +248,7 @@ class CellSimulator:
             events=self.sim.events_run,
             wall_time_s=time.perf_counter() - started,
             jobs=len(self.workload),
+            extra={"machine_failures": self.failures, "tasks_lost": self.tasks_lost},
         )
 
 
@@ -206,6 +264,10 @@ def simulate(
     prefill_utilisation: float | None = None,
     policy: PlacementPolicy | None = None,
     workload: Workload | None = None,
+    heterogeneous: bool = False,
+    constrained_fraction: float = 0.0,
+    mtbf_days: float | None = None,
+    repair_hours: float = 1.0,
 ) -> SimulationResult:
     """Simulate ``arch`` on a preset cell for ``days`` (or ``hours``) of simulated time.
 
@@ -224,6 +286,13 @@ def simulate(
         policy: the placement policy (default randomised first-fit).
         workload: jobs to replay instead of generating them (e.g. from
             :func:`dcsys.core.scheduling.read_google_trace`); ``load`` then does not apply.
+        heterogeneous: three machine platforms instead of identical machines (60 % standard,
+            30 % half-size, 10 % double-size; the ``platform`` attribute is 0, 1, 2 — assumed mix).
+        constrained_fraction: fraction of jobs that must run on one platform (picked in
+            proportion to the platforms' machine counts); needs ``heterogeneous``.
+        mtbf_days: mean time between failures of one machine, in days (None: no failures). A
+            failed machine's tasks are lost and re-queued with their schedulers.
+        repair_hours: how long a failed machine stays down.
 
     Raises:
         ConfigError: unknown cluster, no duration, or bad sizes.
@@ -245,13 +314,63 @@ def simulate(
     scale = n / preset.machines
     loads = load if isinstance(load, dict) else {"batch": load, "service": load}
     scaled = {k: v * scale for k, v in {"batch": 1.0, "service": 1.0, **loads}.items()}
-    cell = Cluster.homogeneous(
-        n, cpu=preset.cpu, mem=preset.mem, machines_per_rack=preset.machines_per_rack
-    )
-    seeds = np.random.SeedSequence(seed).spawn(3)
+    if not 0 <= constrained_fraction <= 1:
+        raise ConfigError(f"constrained_fraction must be in [0, 1], got {constrained_fraction}")
+    if constrained_fraction and not heterogeneous:
+        raise ConfigError(
+            "constrained_fraction needs heterogeneous=True (constraints name machine platforms)"
+        )
+    if mtbf_days is not None and not mtbf_days > 0:
+        raise ConfigError(f"mtbf_days must be > 0, got {mtbf_days}")
+    seeds = np.random.SeedSequence(seed).spawn(4)
+    cell = _make_cell(preset, n, heterogeneous, np.random.default_rng(seeds[3]))
     fill = preset.prefill_utilisation if prefill_utilisation is None else prefill_utilisation
     running = prefill(cell, preset.specs, fill, np.random.default_rng(seeds[0])) if fill > 0 else []
     if workload is None:
         workload = preset.workload(horizon, np.random.default_rng(seeds[1]), load=scaled)
+    if constrained_fraction:
+        _constrain(
+            workload, cell, constrained_fraction, np.random.default_rng(seeds[3].spawn(1)[0])
+        )
     sim_seed = int(seeds[2].generate_state(1)[0])
-    return CellSimulator(cell, workload, arch, horizon, sim_seed, policy, running).run()
+    mtbf = None if mtbf_days is None else mtbf_days * 86_400.0
+    return CellSimulator(
+        cell,
+        workload,
+        arch,
+        horizon,
+        sim_seed,
+        policy,
+        running,
+        mtbf=mtbf,
+        repair_time=repair_hours * 3_600.0,
+    ).run()
+
+
+_PLATFORMS = ((0.6, 1.0), (0.3, 0.5), (0.1, 2.0))  # (share of machines, size multiplier): assumed
+
+
+def _make_cell(
+    preset: ClusterPreset, n: int, heterogeneous: bool, rng: np.random.Generator
+) -> Cluster:
+    if not heterogeneous:
+        return Cluster.homogeneous(
+            n, cpu=preset.cpu, mem=preset.mem, machines_per_rack=preset.machines_per_rack
+        )
+    shares = np.array([s for s, _ in _PLATFORMS])
+    platform = rng.choice(len(_PLATFORMS), size=n, p=shares / shares.sum())
+    size = np.array([m for _, m in _PLATFORMS])[platform]
+    capacity = np.stack([preset.cpu * size, preset.mem * size], axis=1)
+    return Cluster(
+        capacity, rack=np.arange(n) // preset.machines_per_rack, attributes={"platform": platform}
+    )
+
+
+def _constrain(
+    workload: Workload, cell: Cluster, fraction: float, rng: np.random.Generator
+) -> None:
+    platforms = cell.attributes["platform"]
+    counts = np.bincount(platforms, minlength=len(_PLATFORMS)).astype(float)
+    for job in workload:
+        if rng.random() < fraction:
+            job.constraints = {"platform": int(rng.choice(len(counts), p=counts / counts.sum()))}

@@ -60,6 +60,7 @@ class JobRun:
     attempts: int = 0
     empty_attempts: int = 0
     first_attempt: float | None = None
+    rerun: bool = False  # tasks lost to a machine failure, placed again
 
 
 class QueueScheduler:
