@@ -129,3 +129,22 @@ def test_constrained_jobs_land_on_their_platform():
     job = Job(1, 0.0, "batch", 20, [0.5, 0.5], 10.0, constraints={"platform": 2})
     machines = RandomFirstFit().place(job, 20, cell, np.random.default_rng(0))
     assert len(machines) == 20 and set((machines % 3).tolist()) == {2}
+
+
+def test_service_preempts_batch_when_the_cell_is_full():
+    from dcsys.core.scheduling import Job, Workload
+    from dcsys.omega.simulator import CellSimulator
+
+    batch = Job(1, 0.0, "batch", 200, [1.0, 1.0], 10_000.0)  # fills every machine
+    service = Job(2, 10.0, "service", 20, [2.0, 2.0], 10_000.0, priority=10)
+    for preempt in (False, True):
+        cell = Cluster.homogeneous(50, cpu=4, mem=16)
+        sim = CellSimulator(cell, Workload([batch, service]), omega(preemption=preempt), 600.0, 0)
+        r = sim.run()
+        if not preempt:
+            assert r.extra["tasks_preempted"] == 0
+        placed_service = r.workloads["service"]["jobs_fully_scheduled"]
+        assert placed_service == (1 if preempt else 0)
+        if preempt:
+            assert r.extra["tasks_preempted"] >= 20  # ≥ 2 batch tasks evicted per service task
+        assert (cell.allocated <= cell.capacity + 1e-9).all()

@@ -60,6 +60,8 @@ class Architecture:
         commit: Omega's commit mode.
         offer_interval: Mesos: seconds between offer rounds.
         min_cpu_offer: Mesos: smallest offer, in CPUs.
+        preemption: Omega: the service scheduler may evict lower-priority (batch) tasks when a
+            job does not fit otherwise; evicted tasks go back to their schedulers.
     """
 
     kind: str
@@ -69,6 +71,7 @@ class Architecture:
     commit: CommitMode = CommitMode.INCREMENTAL
     offer_interval: float = 1.0
     min_cpu_offer: float = 100.0
+    preemption: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in ("monolithic", "mesos", "omega"):
@@ -108,6 +111,7 @@ def omega(
     service: ThinkTime = ThinkTime(),
     conflict: str | ConflictMode = ConflictMode.FINE,
     commit: str | CommitMode = CommitMode.INCREMENTAL,
+    preemption: bool = False,
 ) -> Architecture:
     """One service scheduler and ``n_batch`` batch schedulers on shared state."""
     try:
@@ -117,6 +121,7 @@ def omega(
             n_batch,
             ConflictMode(conflict),
             CommitMode(commit),
+            preemption=preemption,
         )
     except ValueError as exc:
         raise ConfigError(str(exc)) from None

@@ -34,6 +34,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-load", type=float, default=1.0, help="relative batch arrival rate")
     p.add_argument("--machines", type=int, default=None, help="override the cell size")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--preemption", action="store_true", help="Omega: service may evict batch tasks")
     p.add_argument("--heterogeneous", action="store_true", help="three machine platforms")
     p.add_argument(
         "--constrained-fraction", type=float, default=0.0, help="jobs pinned to a platform"
@@ -65,6 +66,7 @@ def _run(args: argparse.Namespace) -> int:
         "t_task_batch": args.t_task_batch,
         "conflict": args.conflict,
         "commit": args.commit,
+        "preemption": args.preemption,
     }
     duration = {"hours": args.hours} if args.hours is not None else {"days": args.days or 1.0}
     workload = None
@@ -102,6 +104,8 @@ def _run(args: argparse.Namespace) -> int:
             f"  {name:10s} busyness {s['busyness']:.3f} ± {s['busyness_mad']:.3f}  conflict fraction "
             f"{s['conflict_fraction']:.3f}  transactions {s['transactions']:,}"
         )
+    if result.extra.get("tasks_preempted"):
+        print(f"  batch tasks preempted by service {result.extra['tasks_preempted']:,}")
     if result.extra.get("machine_failures"):
         print(
             f"  machine failures {result.extra['machine_failures']:,}, tasks lost {result.extra['tasks_lost']:,}"

@@ -111,7 +111,11 @@ class CellSimulator:
         # allocations: id -> [owner, run, machines, demand]; per-machine index only with failures
         self._allocs: dict[int, list[Any]] = {}
         self._next_alloc = 0
-        self._track = mtbf is not None
+        self._track = mtbf is not None or arch.preemption
+        self.preemptible = np.zeros_like(
+            cell.allocated
+        )  # resources held by batch (priority 0) work
+        self.tasks_preempted = 0
         self._on_machine: dict[int, set[int]] = {}
         self.mtbf, self.repair_time = mtbf, repair_time
         self.tasks_lost = 0
@@ -161,22 +165,64 @@ class CellSimulator:
         if self._track:
             for m in np.unique(machines).tolist():
                 self._on_machine.setdefault(m, set()).add(aid)
+            if run.job.kind != "service":
+                np.add.at(self.preemptible, machines, run.job.demand)
         self.sim.schedule(run.job.duration, self._release, aid)
 
     def _release(self, aid: int) -> None:
         alloc = self._allocs.pop(aid, None)
         if alloc is None:
             return
-        owner, _, machines, demand = alloc
+        owner, run, machines, demand = alloc
         if machines.size:
             self.cell.release_many(machines, demand)
         if self._track:
             for m in np.unique(machines).tolist():
                 self._on_machine.get(m, set()).discard(aid)
+            if run.job.kind != "service":
+                np.subtract.at(self.preemptible, machines, demand)
         if isinstance(owner, MesosFramework):
             owner.held -= demand * machines.size
         if self.allocator is not None:
             self.allocator.resources_freed()
+
+    def _evict(self, aid: int, m: int) -> int:
+        """Take allocation ``aid``'s tasks off machine ``m`` and send them back to be re-run."""
+        owner, run, machines, demand = self._allocs[aid]
+        lost = int((machines == m).sum())
+        self.cell.release_many(np.full(lost, m), demand)
+        self._allocs[aid][2] = machines[machines != m]
+        self._on_machine.get(m, set()).discard(aid)
+        if run.job.kind != "service":
+            self.preemptible[m] -= demand * lost
+        if isinstance(owner, MesosFramework):
+            owner.held -= demand * lost
+        if owner is not None:
+            owner.submit(JobRun(run.job, lost, first_attempt=self.sim.now, rerun=True))
+        return lost
+
+    def preempt_and_claim(self, run: JobRun, machines: np.ndarray) -> np.ndarray:
+        """Claim ``machines`` for a service job, evicting batch tasks where there is no room."""
+        demand = run.job.demand
+        granted = []
+        for m, k in zip(*np.unique(machines, return_counts=True), strict=True):
+            m, k = int(m), int(k)
+            victims = sorted(
+                (
+                    a
+                    for a in self._on_machine.get(m, ())
+                    if self._allocs[a][1].job.kind != "service"
+                ),
+                key=lambda a: -self._allocs[a][1].job.submit_time,  # youngest first
+            )
+            while self.cell.slots(demand, np.array([m]))[0] < k and victims:
+                self.tasks_preempted += self._evict(victims.pop(0), m)
+            k = min(k, int(self.cell.slots(demand, np.array([m]))[0]))
+            granted.extend([m] * k)
+        out = np.array(granted, dtype=np.int64)
+        if out.size:
+            self.cell.claim_many(out, demand)
+        return out
 
     def _schedule_failure(self) -> None:
         assert self.mtbf is not None
@@ -191,15 +237,7 @@ class CellSimulator:
             m = int(up[self.rng.integers(up.size)])
             self.failures += 1
             for aid in list(self._on_machine.pop(m, set())):
-                owner, run, machines, demand = self._allocs[aid]
-                lost = int((machines == m).sum())
-                self.cell.release_many(np.full(lost, m), demand)
-                self._allocs[aid][2] = machines[machines != m]
-                if isinstance(owner, MesosFramework):
-                    owner.held -= demand * lost
-                self.tasks_lost += lost
-                if owner is not None:  # re-run the lost tasks
-                    owner.submit(JobRun(run.job, lost, first_attempt=self.sim.now, rerun=True))
+                self.tasks_lost += self._evict(aid, m)
             self.cell.fail(m)
             self.sim.schedule(self.repair_time, self.cell.recover, m)
         self._schedule_failure()
@@ -248,7 +286,11 @@ class CellSimulator:
             events=self.sim.events_run,
             wall_time_s=time.perf_counter() - started,
             jobs=len(self.workload),
-            extra={"machine_failures": self.failures, "tasks_lost": self.tasks_lost},
+            extra={
+                "machine_failures": self.failures,
+                "tasks_lost": self.tasks_lost,
+                "tasks_preempted": self.tasks_preempted,
+            },
         )
 
 

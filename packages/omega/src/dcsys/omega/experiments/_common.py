@@ -41,6 +41,7 @@ def build_architecture(params: dict[str, Any]) -> Architecture:
             service=service,
             conflict=params.get("conflict", "resource-fit"),
             commit=params.get("commit", "incremental"),
+            preemption=params.get("preemption", False),
         )
     raise ValueError(f"unknown architecture {arch!r}")
 

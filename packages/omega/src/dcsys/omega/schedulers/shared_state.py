@@ -9,6 +9,8 @@ the part that committed incrementally), and its unplaced tasks are retried.
 
 from __future__ import annotations
 
+import numpy as np
+
 from dcsys.core.scheduling import Cluster
 from dcsys.omega.schedulers.base import JobRun, QueueScheduler
 from dcsys.omega.transactions import commit
@@ -27,14 +29,26 @@ class OmegaScheduler(QueueScheduler):
         snapshot = token
         assert isinstance(snapshot, Cluster)
         machines = ctx.policy.place(run.job, run.remaining, snapshot, ctx.rng)
-        if machines.size == 0:
+        extra = np.empty(0, dtype=np.int64)
+        if ctx.arch.preemption and run.job.kind == "service" and machines.size < run.remaining:
+            # what would fit if lower-priority (batch) work were evicted
+            view = snapshot.copy()
+            view.allocated = np.maximum(view.allocated - ctx.preemptible, 0.0)
+            if machines.size:
+                view.claim_many(machines, run.job.demand)
+            extra = ctx.policy.place(run.job, run.remaining - machines.size, view, ctx.rng)
+        if machines.size == 0 and extra.size == 0:
             self.stats.no_resources += 1
             return 0, False
         result = commit(
             ctx.cell, machines, run.job.demand, snapshot, ctx.arch.conflict, ctx.arch.commit
         )
-        if result.committed.size:
-            ctx.hold(self, run, result.committed)
+        committed = result.committed
+        if extra.size and (result.succeeded or ctx.arch.commit == "incremental"):
+            committed = np.concatenate([committed, ctx.preempt_and_claim(run, extra)])
+        if committed.size:
+            ctx.hold(self, run, committed)
+        result = type(result)(committed, result.conflicts)
         self.stats.tasks_committed += int(result.committed.size)
         self.stats.tasks_conflicted += result.conflicts
         if run.attempts > 1:
