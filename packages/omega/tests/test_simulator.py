@@ -148,3 +148,21 @@ def test_service_preempts_batch_when_the_cell_is_full():
         if preempt:
             assert r.extra["tasks_preempted"] >= 20  # ≥ 2 batch tasks evicted per service task
         assert (cell.allocated <= cell.capacity + 1e-9).all()
+
+
+def test_opportunistic_mapreduce_speeds_up_jobs_on_an_idle_cell():
+    import numpy as np
+
+    base = dict(cluster="C", hours=1.0, seed=0, machines=1000, mapreduce_fraction=0.2)
+    none = simulate(arch=omega(), **base)
+    assert none.extra["mapreduce_speedups"] == []
+    greedy = simulate(arch=omega(), mapreduce="max_parallelism", **base)
+    capped = simulate(arch=omega(), mapreduce="relative_size", **base)
+    g = np.asarray(greedy.extra["mapreduce_speedups"])
+    c = np.asarray(capped.extra["mapreduce_speedups"])
+    assert g.size > 5 and (g > 1).mean() > 0.5
+    assert c.max() <= 4.0 + 1e-9 and np.quantile(g, 0.8) >= np.quantile(c, 0.8)
+    with pytest.raises(ConfigError, match="mapreduce needs mapreduce_fraction"):
+        simulate("C", omega(), hours=1, mapreduce="max_parallelism")
+    with pytest.raises(ConfigError, match="policy must be one of"):
+        simulate("C", omega(), hours=1, mapreduce="greedy", mapreduce_fraction=0.2)

@@ -27,6 +27,7 @@ from dcsys.core.errors import ConfigError
 from dcsys.core.scheduling import PRESETS, Cluster, ClusterPreset, Workload, prefill
 from dcsys.core.sim import Simulation
 from dcsys.omega.architectures import Architecture
+from dcsys.omega.mapreduce import MapReducePolicy, mark_mapreduce_jobs
 from dcsys.omega.metrics import WorkloadStats
 from dcsys.omega.schedulers import (
     JobRun,
@@ -95,6 +96,7 @@ class CellSimulator:
         sample_every: float = 60.0,
         mtbf: float | None = None,
         repair_time: float = 3_600.0,
+        mapreduce: MapReducePolicy | None = None,
     ) -> None:
         self.cell = cell
         self.workload = workload
@@ -116,6 +118,8 @@ class CellSimulator:
             cell.allocated
         )  # resources held by batch (priority 0) work
         self.tasks_preempted = 0
+        self.mapreduce = mapreduce
+        self.mr_speedups: list[float] = []
         self._on_machine: dict[int, set[int]] = {}
         self.mtbf, self.repair_time = mtbf, repair_time
         self.tasks_lost = 0
@@ -152,13 +156,17 @@ class CellSimulator:
         """Called by a scheduler when a job's first attempt starts."""
         self.kinds[run.job.kind].waits.append(now - run.job.submit_time)
 
-    def hold(self, owner: Any, run: JobRun, machines: np.ndarray) -> None:
+    def hold(
+        self, owner: Any, run: JobRun, machines: np.ndarray, duration: float | None = None
+    ) -> None:
         """Tasks were placed on ``machines``: they run for the job's duration, then release."""
         if isinstance(owner, MesosFramework):
             owner.held += run.job.demand * machines.size
-        self._add_alloc(owner, run, machines)
+        self._add_alloc(owner, run, machines, duration)
 
-    def _add_alloc(self, owner: Any, run: JobRun, machines: np.ndarray) -> None:
+    def _add_alloc(
+        self, owner: Any, run: JobRun, machines: np.ndarray, duration: float | None = None
+    ) -> None:
         aid = self._next_alloc
         self._next_alloc += 1
         self._allocs[aid] = [owner, run, machines, run.job.demand]
@@ -167,7 +175,7 @@ class CellSimulator:
                 self._on_machine.setdefault(m, set()).add(aid)
             if run.job.kind != "service":
                 np.add.at(self.preemptible, machines, run.job.demand)
-        self.sim.schedule(run.job.duration, self._release, aid)
+        self.sim.schedule(run.job.duration if duration is None else duration, self._release, aid)
 
     def _release(self, aid: int) -> None:
         alloc = self._allocs.pop(aid, None)
@@ -261,7 +269,7 @@ class CellSimulator:
         self.sim.schedule(RETRY_DELAY, scheduler.submit, run)
 
     def _sample(self) -> None:
-        self._util.append(self.cell.utilisation())
+        self._util.append(self.cell.utilisation().copy())
         if self.sim.now + self._sample_every < self.horizon:
             self.sim.schedule(self._sample_every, self._sample)
 
@@ -290,6 +298,8 @@ class CellSimulator:
                 "machine_failures": self.failures,
                 "tasks_lost": self.tasks_lost,
                 "tasks_preempted": self.tasks_preempted,
+                "mapreduce_speedups": self.mr_speedups,
+                "cpu_utilisation_series": [float(u[0]) for u in self._util],
             },
         )
 
@@ -310,6 +320,8 @@ def simulate(
     constrained_fraction: float = 0.0,
     mtbf_days: float | None = None,
     repair_hours: float = 1.0,
+    mapreduce: str | None = None,
+    mapreduce_fraction: float = 0.0,
 ) -> SimulationResult:
     """Simulate ``arch`` on a preset cell for ``days`` (or ``hours``) of simulated time.
 
@@ -335,6 +347,11 @@ def simulate(
         mtbf_days: mean time between failures of one machine, in days (None: no failures). A
             failed machine's tasks are lost and re-queued with their schedulers.
         repair_hours: how long a failed machine stays down.
+        mapreduce: an opportunistic MapReduce policy for Omega's batch schedulers
+            (``"max_parallelism"``, ``"global_cap"``, ``"relative_size"``; see
+            :mod:`dcsys.omega.mapreduce`).
+        mapreduce_fraction: fraction of batch jobs turned into MapReduce jobs (paper: ≈ 20 %);
+            set it also without a policy to get the same jobs for a baseline run.
 
     Raises:
         ConfigError: unknown cluster, no duration, or bad sizes.
@@ -370,6 +387,15 @@ def simulate(
     running = prefill(cell, preset.specs, fill, np.random.default_rng(seeds[0])) if fill > 0 else []
     if workload is None:
         workload = preset.workload(horizon, np.random.default_rng(seeds[1]), load=scaled)
+    mr_policy = MapReducePolicy(mapreduce) if mapreduce is not None else None
+    if mapreduce is not None and not mapreduce_fraction:
+        raise ConfigError(
+            "mapreduce needs mapreduce_fraction > 0 (the paper's MapReduce share is ≈ 0.2)"
+        )
+    if mapreduce_fraction:
+        mark_mapreduce_jobs(
+            workload, mapreduce_fraction, np.random.default_rng(seeds[1].spawn(1)[0])
+        )
     if constrained_fraction:
         _constrain(
             workload, cell, constrained_fraction, np.random.default_rng(seeds[3].spawn(1)[0])
@@ -386,6 +412,7 @@ def simulate(
         running,
         mtbf=mtbf,
         repair_time=repair_hours * 3_600.0,
+        mapreduce=mr_policy,
     ).run()
 
 

@@ -37,6 +37,16 @@ class OmegaScheduler(QueueScheduler):
             if machines.size:
                 view.claim_many(machines, run.job.demand)
             extra = ctx.policy.place(run.job, run.remaining - machines.size, view, ctx.rng)
+        mr = ctx.mapreduce
+        map_tasks = run.job.meta.get("map_tasks")
+        opportunistic = np.empty(0, dtype=np.int64)
+        if mr is not None and map_tasks and run.attempts == 1 and machines.size == run.remaining:
+            limit = mr.limit(run.job.n_tasks, map_tasks, float(ctx.cell.utilisation()[0]))
+            if limit > machines.size:
+                view = snapshot.copy()
+                view.claim_many(machines, run.job.demand)
+                opportunistic = ctx.policy.place(run.job, limit - machines.size, view, ctx.rng)
+                machines = np.concatenate([machines, opportunistic])
         if machines.size == 0 and extra.size == 0:
             self.stats.no_resources += 1
             return 0, False
@@ -46,8 +56,15 @@ class OmegaScheduler(QueueScheduler):
         committed = result.committed
         if extra.size and (result.succeeded or ctx.arch.commit == "incremental"):
             committed = np.concatenate([committed, ctx.preempt_and_claim(run, extra)])
+        duration = None
+        if opportunistic.size and committed.size:
+            speedup = max(1.0, committed.size / run.job.n_tasks)  # linear up to full parallelism
+            ctx.mr_speedups.append(speedup)
+            duration = run.job.duration / speedup
+        elif mr is not None and map_tasks and run.attempts == 1:
+            ctx.mr_speedups.append(1.0)
         if committed.size:
-            ctx.hold(self, run, committed)
+            ctx.hold(self, run, committed, duration)
         result = type(result)(committed, result.conflicts)
         self.stats.tasks_committed += int(result.committed.size)
         self.stats.tasks_conflicted += result.conflicts
