@@ -322,6 +322,7 @@ def simulate(
     repair_hours: float = 1.0,
     mapreduce: str | None = None,
     mapreduce_fraction: float = 0.0,
+    diurnal_amplitude: float = 0.0,
 ) -> SimulationResult:
     """Simulate ``arch`` on a preset cell for ``days`` (or ``hours``) of simulated time.
 
@@ -350,6 +351,8 @@ def simulate(
         mapreduce: an opportunistic MapReduce policy for Omega's batch schedulers
             (``"max_parallelism"``, ``"global_cap"``, ``"relative_size"``; see
             :mod:`dcsys.omega.mapreduce`).
+        diurnal_amplitude: daily swing of the arrival rates (0: constant; the trace-shaped
+            workload of the high-fidelity experiments uses 0.3, an assumption).
         mapreduce_fraction: fraction of batch jobs turned into MapReduce jobs (paper: ≈ 20 %);
             set it also without a policy to get the same jobs for a baseline run.
 
@@ -386,7 +389,12 @@ def simulate(
     fill = preset.prefill_utilisation if prefill_utilisation is None else prefill_utilisation
     running = prefill(cell, preset.specs, fill, np.random.default_rng(seeds[0])) if fill > 0 else []
     if workload is None:
-        workload = preset.workload(horizon, np.random.default_rng(seeds[1]), load=scaled)
+        workload = preset.workload(
+            horizon,
+            np.random.default_rng(seeds[1]),
+            load=scaled,
+            diurnal_amplitude=diurnal_amplitude,
+        )
     mr_policy = MapReducePolicy(mapreduce) if mapreduce is not None else None
     if mapreduce is not None and not mapreduce_fraction:
         raise ConfigError(

@@ -56,6 +56,7 @@ def run_point(params: dict[str, Any], seed: int) -> dict[str, Any]:
         seed=seed,
         load={"batch": params.get("batch_load", 1.0), "service": params.get("service_load", 1.0)},
         machines=params.get("machines"),
+        diurnal_amplitude=params.get("diurnal", 0.0),
         **duration,
     )
     row: dict[str, Any] = {

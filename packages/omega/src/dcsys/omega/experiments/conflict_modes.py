@@ -33,7 +33,8 @@ _NOTE = (
 
 def _point(params: dict[str, Any], seed: int) -> dict[str, Any]:
     conflict, commit = params["mode"].split("/")
-    return run_point({**params, "conflict": conflict, "commit": commit}, seed)
+    # trace-shaped: the preset's workload with a ±30 % diurnal swing (assumed)
+    return run_point({"diurnal": 0.3, **params, "conflict": conflict, "commit": commit}, seed)
 
 
 def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
