@@ -83,7 +83,9 @@ def _constraints(session: nox.Session) -> list[str]:
 
 
 def _install(session: nox.Session, *requirements: str) -> None:
-    session.install(*_constraints(session), *requirements)
+    # --no-sources: ignore the workspace's `dcsys-core = { workspace = true }`, which would install
+    # the core editable; every dcsys distribution is built as a wheel from the paths given here.
+    session.install("--no-sources", *_constraints(session), *requirements)
     session.run("python", str(ROOT / "tools" / "check_installed.py"), str(ROOT), silent=True)
 
 
@@ -178,5 +180,10 @@ def docs(session: nox.Session) -> None:
     _install(session, *(_requirement(s) for s in SYSTEMS))
     session.install(*_constraints(session), "mkdocs", "mkdocs-material", "mkdocstrings[python]")
     session.run(
-        "mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"), env={"NO_MKDOCS_2_WARNING": "1"}
+        "mkdocs",
+        "build",
+        "--strict",
+        "--site-dir",
+        str(ROOT / "site"),
+        env={"NO_MKDOCS_2_WARNING": "1"},
     )

@@ -1,4 +1,4 @@
-"""Fail if any installed dcsys-* distribution did not come from this checkout.
+"""Fail if any installed dcsys-* distribution did not come from this checkout, or is editable.
 
 Run inside a nox session's venv after installing (``python tools/check_installed.py ROOT``). Like
 dagster's guard, it makes sure tests never run against a copy from a registry or another checkout.
@@ -26,9 +26,16 @@ def main(root: str) -> int:
             info = json.loads(raw)
             url = urlparse(info.get("url", ""))
             path = Path(unquote(url.path)).resolve() if url.scheme == "file" else None
-            if path is not None and (path == root_path or root_path in path.parents):
+            editable = info.get("dir_info", {}).get("editable", False)
+            if (
+                path is not None
+                and (path == root_path or root_path in path.parents)
+                and not editable
+            ):
                 continue
-            where = info.get("url", "?")
+            where = info.get("url", "?") + (
+                " (editable: tests must run against built wheels)" if editable else ""
+            )
         bad.append(f"{name} {dist.version} from {where}")
     if bad:
         print("dcsys distributions not from this checkout:\n  " + "\n  ".join(bad), file=sys.stderr)
