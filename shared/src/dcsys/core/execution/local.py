@@ -1,11 +1,23 @@
-"""The embedded backend: a pool of worker processes (or threads) on this machine.
+"""The embedded backend: a pool of worker processes (the default) or threads on this machine.
 
-Callables and arguments are serialised with cloudpickle, so lambdas, closures and functions defined
-in ``__main__`` or a notebook run in worker processes too. Worker processes start from a fork
-server (``forkserver`` on Linux, ``spawn`` elsewhere), never by forking a multi-threaded parent.
-An exception raised by a call reaches the caller with its original type and, as ``__cause__``, the
-remote traceback. A worker that dies fails the calls it was running with
-:class:`~dcsys.core.execution.WorkerLostError`; the pool is then rebuilt for later submissions.
+Processes:
+
+* Calls and arguments are serialised with cloudpickle when submitted, so lambdas, closures and
+  functions defined in ``__main__`` or a notebook run in workers too, and later changes to a
+  mutable argument do not reach a call already submitted.
+* Workers are started from a fork server on Linux (``spawn`` elsewhere), never by forking the
+  caller, which may have threads (forking a multi-threaded process can deadlock the child). As
+  with any ``spawn``/``forkserver`` pool, a script that creates an executor must do so under
+  ``if __name__ == "__main__":``, because worker start-up imports the main module.
+* An exception raised by a call reaches the caller with its original type; its ``__cause__`` is
+  a :class:`~dcsys.core.execution.RemoteTraceback` with the worker's traceback.
+* A worker that dies (``os._exit``, a signal, the out-of-memory killer) fails only the call it was
+  running, with :class:`~dcsys.core.execution.WorkerLostError` (or re-runs it, ``max_retries``
+  times); other calls go on and a new worker replaces it.
+* Workers ignore Ctrl-C; leaving a ``with`` block by ``KeyboardInterrupt`` stops them.
+
+Threads (``kind="thread"``) share the caller's memory: no pickling, exceptions are the very
+objects raised, and a call cannot be stopped once it runs.
 """
 
 from __future__ import annotations
@@ -14,77 +26,61 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import sys
+import threading
+import weakref
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-import cloudpickle
-
 from dcsys.core.errors import ConfigError
-from dcsys.core.execution.base import Executor, WorkerLostError, cancel_and_notify
+from dcsys.core.execution._futures import TaskFuture, fail, try_start
+from dcsys.core.execution._procpool import ProcessPool
+from dcsys.core.execution._worker import describe
+from dcsys.core.execution.base import Executor
 
 __all__ = ["LocalExecutor"]
 
-
-def _call_pickled(payload: bytes) -> bytes:
-    fn, args, kwargs = cloudpickle.loads(payload)
-    return cloudpickle.dumps(fn(*args, **kwargs))
-
-
-class _LinkedFuture(cf.Future):
-    """A caller-side future tied to the pool's future; cancelling it cancels the pool's."""
-
-    def __init__(self, label: str) -> None:
-        super().__init__()
-        self._inner: cf.Future | None = None
-        self._label = label
-
-    def cancel(self) -> bool:
-        inner = self._inner
-        if inner is not None and not inner.cancel():
-            return False
-        return super().cancel()
-
-    def _link(self, inner: cf.Future) -> None:
-        self._inner = inner
-        inner.add_done_callback(self._settle)
-
-    def _settle(self, inner: cf.Future) -> None:
-        if inner.cancelled():
-            cancel_and_notify(self)
-            return
-        if self.done():
-            return
-        exc = inner.exception()
-        if isinstance(exc, BrokenProcessPool):
-            lost = WorkerLostError(f"a worker process died while running {self._label}")
-            lost.__cause__ = exc
-            self.set_exception(lost)
-        elif exc is not None:
-            self.set_exception(exc)
-        else:
-            try:
-                self.set_result(cloudpickle.loads(inner.result()))
-            except Exception as err:  # an unpicklable result
-                self.set_exception(err)
+KINDS = ("process", "thread")
 
 
 def _default_context() -> str:
     return "forkserver" if sys.platform.startswith("linux") else "spawn"
 
 
+def _run_in_thread(
+    future: TaskFuture, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    if not try_start(future):  # cancelled while queued
+        return
+    try:
+        result = fn(*args, **kwargs)
+    except BaseException as exc:  # handed to the caller, like concurrent.futures does
+        fail(future, exc)
+    else:
+        future.set_result(result)
+
+
 class LocalExecutor(Executor):
     """Runs calls on a pool of local worker processes (default) or threads.
 
     Args:
-        max_workers: pool size (default: ``os.cpu_count()``).
+        max_workers: calls at once at most (default: ``os.cpu_count()``). Processes and threads
+            are started on demand, up to this many.
         kind: ``"process"`` (default) or ``"thread"``.
-        mp_context: the multiprocessing start method for processes (default forkserver on Linux).
+        mp_context: the start method of worker processes (default: ``"forkserver"`` on Linux,
+            ``"spawn"`` elsewhere). ``"fork"`` works but is unsafe in a multi-threaded caller.
+        max_retries: how many times a call is re-run after its worker process died before it
+            fails with :class:`~dcsys.core.execution.WorkerLostError` (processes only).
+
+    Raises:
+        ConfigError: a bad ``max_workers``, ``kind``, ``mp_context`` or ``max_retries``.
 
     Example:
         >>> with LocalExecutor(max_workers=2) as ex:
         ...     list(ex.map(lambda x: x * x, range(5)))
         [0, 1, 4, 9, 16]
+        >>> with LocalExecutor(max_workers=2, kind="thread") as ex:
+        ...     ex.submit(sum, [1, 2, 3]).result()
+        6
     """
 
     name = "local"
@@ -95,48 +91,86 @@ class LocalExecutor(Executor):
         *,
         kind: str = "process",
         mp_context: str | None = None,
+        max_retries: int = 0,
     ) -> None:
         super().__init__((os.cpu_count() or 1) if max_workers is None else max_workers)
-        if kind not in ("process", "thread"):
-            raise ConfigError(f"kind must be 'process' or 'thread', got {kind!r}")
+        if kind not in KINDS:
+            raise ConfigError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        methods = multiprocessing.get_all_start_methods()
+        if mp_context is not None and mp_context not in methods:
+            raise ConfigError(f"mp_context must be one of {', '.join(methods)}, got {mp_context!r}")
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ConfigError(f"max_retries must be an integer >= 0, got {max_retries!r}")
         self.kind = kind
-        self._mp_context = mp_context or _default_context()
-        self._pool: cf.Executor | None = None
-
-    def _get_pool(self) -> cf.Executor:
-        pool = self._pool
-        if pool is not None and getattr(pool, "_broken", False):
-            pool.shutdown(wait=False, cancel_futures=True)
-            pool = None
-        if pool is None:
-            if self.kind == "thread":
-                pool = cf.ThreadPoolExecutor(self.max_workers, thread_name_prefix="dcsys-local")
-            else:
-                ctx = multiprocessing.get_context(self._mp_context)
-                pool = cf.ProcessPoolExecutor(self.max_workers, mp_context=ctx)
-            self._pool = pool
-        return pool
+        self.max_retries = max_retries
+        self._lock = threading.Lock()
+        self._procs: ProcessPool | None = None
+        self._threads: cf.ThreadPoolExecutor | None = None
+        self._outstanding: set[TaskFuture] = set()  # thread kind: submitted, not yet done
+        if kind == "process":
+            self._procs = ProcessPool(
+                self.max_workers, mp_context or _default_context(), max_retries
+            )
+            # An executor dropped without shutdown() still finishes its calls, then stops.
+            self._finalizer = weakref.finalize(self, self._procs.close, False)
+            self._finalizer.atexit = False
+        else:
+            self._threads = cf.ThreadPoolExecutor(
+                self.max_workers, thread_name_prefix="dcsys-local"
+            )
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
-        """Schedule ``fn(*args, **kwargs)`` on a worker; return a future of its result."""
+        """Schedule ``fn(*args, **kwargs)`` on a worker; return a future of its result.
+
+        A call, argument or result that cannot be pickled fails the future with
+        :class:`~dcsys.core.execution.SerializationError` (processes only).
+
+        Raises:
+            ExecutorShutdownError: the executor has been shut down.
+        """
+        self._check_open()
+        if self._procs is not None:
+            return self._procs.submit(fn, args, kwargs, describe(fn))
+        assert self._threads is not None
+        future = TaskFuture(describe(fn))
         with self._lock:
             self._check_open()
-            if self.kind == "thread":
-                return self._get_pool().submit(fn, *args, **kwargs)
-            payload = cloudpickle.dumps((fn, args, kwargs))
-            outer = _LinkedFuture(getattr(fn, "__qualname__", repr(fn)))
-            try:
-                inner = self._get_pool().submit(_call_pickled, payload)
-            except BrokenProcessPool:
-                self._pool = None
-                inner = self._get_pool().submit(_call_pickled, payload)
-            outer._link(inner)
-            return outer
+            self._outstanding.add(future)
+            self._threads.submit(_run_in_thread, future, fn, args, kwargs)
+        future.add_done_callback(self._forget)
+        return future
+
+    def _forget(self, future: cf.Future) -> None:
+        with self._lock:
+            self._outstanding.discard(future)  # type: ignore[arg-type]
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Stop the workers (idempotent)."""
+        """Stop accepting work; release the workers once the submitted calls are done.
+
+        Args:
+            wait: block until every submitted call has finished and the workers are gone.
+            cancel_futures: cancel the calls that have not started yet.
+        """
         with self._lock:
             self._closed = True
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+            pending = list(self._outstanding) if cancel_futures else []
+        if self._procs is not None:
+            self._finalizer.detach()
+            self._procs.close(wait=wait, cancel_futures=cancel_futures)
+            return
+        for future in pending:
+            future.cancel()
+        assert self._threads is not None
+        self._threads.shutdown(wait=wait)
+
+    def _abort(self) -> None:
+        if self._procs is None:
+            self.shutdown(wait=False, cancel_futures=True)
+            return
+        self._closed = True
+        self._finalizer.detach()
+        self._procs.close(wait=True, abort=True)
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<LocalExecutor kind={self.kind} max_workers={self.max_workers} {state}>"
