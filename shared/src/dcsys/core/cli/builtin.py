@@ -90,7 +90,12 @@ REPRODUCE = Command(
 
 
 def _configure_demo(p: argparse.ArgumentParser) -> None:
-    p.add_argument("name", nargs="?", help="a demo (default: the main demo, else the core's)")
+    p.add_argument(
+        "name",
+        nargs="?",
+        help="a demo (default: the one named 'main' if installed, else the core's demo followed "
+        "by every installed system's)",
+    )
     p.add_argument("--list", action="store_true", help="list the installed demos")
 
 
@@ -102,9 +107,17 @@ def _run_demo(args: argparse.Namespace) -> int:
         return 0
     if args.name is None:
         by_name = {d.name: d for d in demos}
-        chosen = by_name.get("main") or by_name.get("core")
-        if chosen is None:
-            raise UnknownNameError("demo", "main", list(by_name))
+        if "main" in by_name:
+            chosen = by_name["main"]
+        else:  # a tour: the core's demo first, then every installed system's
+            tour = sorted(demos, key=lambda d: (d.system != "core", d.system, d.name))
+            if not tour:
+                raise UnknownNameError("demo", "main", [])
+            for i, demo in enumerate(tour):
+                if i:
+                    print(file=sys.stdout)
+                demo.load()(sys.stdout)
+            return 0
     else:
         matches = [d for d in demos if d.name == args.name]
         if not matches:
