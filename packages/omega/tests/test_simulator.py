@@ -47,14 +47,17 @@ def test_more_batch_schedulers_share_the_load():
 
 
 def test_coarse_conflict_detection_conflicts_more():
-    params = {"cluster": "C", "hours": 2.0, "seed": 0, "load": {"batch": 4.0}}
-    fine = simulate(arch=omega(n_batch=4, service=ThinkTime(5.0)), **params)
-    coarse = simulate(
-        arch=omega(n_batch=4, service=ThinkTime(5.0), conflict="sequence-numbers"), **params
-    )
-    cf_fine = fine.by_kind("service")["conflict_fraction"]
-    cf_coarse = coarse.by_kind("service")["conflict_fraction"]
-    assert cf_coarse > cf_fine
+    # four batch schedulers at the preset load: coarse (sequence numbers) also rejects claims on
+    # machines that still had room, so it conflicts more than fine (resource-fit) detection
+    for seed in (0, 1):
+        params = {"cluster": "C", "hours": 2.0, "seed": seed}
+        fine = simulate(arch=omega(n_batch=4), **params)
+        coarse = simulate(arch=omega(n_batch=4, conflict="sequence-numbers"), **params)
+        assert (
+            coarse.by_kind("batch")["conflict_fraction"]
+            > fine.by_kind("batch")["conflict_fraction"]
+            > 0
+        )
 
 
 def test_mesos_runs_and_locks_offers():

@@ -5,71 +5,52 @@ import pytest
 
 from dcsys.core.errors import ConfigError
 from dcsys.core.scheduling import (
-    CLUSTER_A,
-    CLUSTER_C,
-    GOOGLE_TRACE,
-    PRESETS,
+    MIN_DURATION,
     Constant,
-    Discrete,
-    Empirical,
     Exponential,
-    Job,
     LogNormal,
     Pareto,
+    Resources,
+    Rounded,
+    Uniform,
     WorkloadSpec,
     generate_workload,
-    prefill,
+    iter_jobs,
+    job_fractions,
+)
+
+BATCH_SPEC = WorkloadSpec(
+    "batch",
+    Exponential(10.0),
+    Pareto(1, 0.8, high=100),
+    LogNormal(60, 1),
+    Constant(0.5),
+    Constant(1),
+)
+SERVICE_SPEC = WorkloadSpec(
+    "service", Exponential(100.0), Constant(2), Constant(1e5), Constant(1), Constant(4), priority=5
 )
 
 
-def test_distribution_shapes():
-    rng = np.random.default_rng(0)
-    n = 400_000
-    assert abs(Exponential(5.0).sample(rng, n).mean() - 5.0) < 0.05
-    ln = LogNormal.from_quantile(60.0, 0.9, 600.0)
-    s = ln.sample(rng, n)
-    assert abs(np.median(s) / 60.0 - 1) < 0.02 and abs(np.quantile(s, 0.9) / 600.0 - 1) < 0.03
-    p = Pareto(1.0, 0.65, high=5_000).sample(rng, n)
-    assert p.min() >= 1.0 and p.max() <= 5_000 and abs((p > 100).mean() - 0.05) < 0.003
-    d = Discrete((5, 11, 200, 1000), (4, 3, 2, 1)).sample(rng, n)
-    assert abs((d == 5).mean() - 0.4) < 0.005
-    assert Constant(3.0).sample(rng, 2).tolist() == [3.0, 3.0]
+def _rows(w):
+    return [(j.id, j.submit_time, j.kind, j.n_tasks, j.demand.tolist(), j.duration) for j in w]
 
 
-def test_empirical_interpolates_and_can_reproduce_omegas_bug():
-    values = np.random.default_rng(1).lognormal(0, 1, 50_000)
-    good = Empirical(values).sample(np.random.default_rng(2), 200_000)
-    assert abs(np.median(good) / np.median(values) - 1) < 0.03
-    assert good.min() >= values.min() and good.max() <= values.max()
-    buggy = Empirical(values, omega_interpolation_bug=True).sample(
-        np.random.default_rng(2), 200_000
-    )
-    assert buggy.mean() > 1.3 * good.mean()  # below + frac·(below + above) inflates samples
+def test_generation_is_deterministic_by_seed():
+    a = generate_workload([BATCH_SPEC, SERVICE_SPEC], 100_000, seed=3)
+    b = generate_workload([BATCH_SPEC, SERVICE_SPEC], 100_000, seed=3)
+    assert _rows(a) == _rows(b)
+    assert _rows(a) != _rows(generate_workload([BATCH_SPEC, SERVICE_SPEC], 100_000, seed=4))
+    g = generate_workload([BATCH_SPEC], 1_000, seed=np.random.default_rng(5))
+    h = generate_workload([BATCH_SPEC], 1_000, seed=np.random.default_rng(5))
+    assert _rows(g) == _rows(h)
 
 
-def test_generation_is_deterministic_and_load_scales_one_kind_only():
-    spec_b = WorkloadSpec(
-        "batch",
-        Exponential(10.0),
-        Pareto(1, 0.8, high=100),
-        LogNormal(60, 1),
-        Constant(0.5),
-        Constant(1),
-    )
-    spec_s = WorkloadSpec(
-        "service",
-        Exponential(100.0),
-        Constant(2),
-        Constant(1e5),
-        Constant(1),
-        Constant(4),
-        priority=5,
-    )
-    a = generate_workload([spec_b, spec_s], 100_000, seed=3)
-    b = generate_workload([spec_b, spec_s], 100_000, seed=3)
-    assert [(j.submit_time, j.n_tasks) for j in a] == [(j.submit_time, j.n_tasks) for j in b]
-    double = generate_workload([spec_b, spec_s], 100_000, seed=3, load={"batch": 2.0})
+def test_load_scales_one_kind_only():
+    a = generate_workload([BATCH_SPEC, SERVICE_SPEC], 100_000, seed=3)
+    double = generate_workload([BATCH_SPEC, SERVICE_SPEC], 100_000, seed=3, load={"batch": 2.0})
     assert abs(len(double.of_kind("batch")) / len(a.of_kind("batch")) - 2.0) < 0.1
+    assert _rows(double.of_kind("service"))[0][1:] == _rows(a.of_kind("service"))[0][1:]
     assert [j.submit_time for j in double.of_kind("service")] == [
         j.submit_time for j in a.of_kind("service")
     ]
@@ -77,12 +58,86 @@ def test_generation_is_deterministic_and_load_scales_one_kind_only():
     assert [j.id for j in a] == list(range(len(a)))
 
 
-def test_diurnal_modulation():
+def test_a_longer_horizon_extends_a_shorter_one_and_the_stream_matches():
+    short = generate_workload([BATCH_SPEC, SERVICE_SPEC], 20_000, seed=1)
+    long = generate_workload([BATCH_SPEC, SERVICE_SPEC], 200_000, seed=1)
+    assert _rows(long)[: len(short)] == _rows(short)
+    streamed = list(iter_jobs([BATCH_SPEC, SERVICE_SPEC], 200_000, seed=1))
+    assert _rows(streamed) == _rows(long)
+
+
+def test_window_ids_and_shapes():
+    w = generate_workload([BATCH_SPEC], 50_000, seed=0, start=10_000.0, first_id=100)
+    assert w[0].id == 100 and w[0].submit_time >= 10_000.0 and w[-1].submit_time < 50_000.0
+    tasks = np.array([j.n_tasks for j in w])
+    assert tasks.min() >= 1 and tasks.max() <= 100 and (tasks == np.ceil(tasks)).all()
+    assert all(j.demand.tolist() == [0.5, 1.0] for j in w)
+    capped = WorkloadSpec(
+        "batch", Constant(1.0), Constant(50.0), Constant(1), Constant(1), Constant(1), max_tasks=7
+    )
+    assert {j.n_tasks for j in generate_workload([capped], 10.0)} == {7}
+    tiny = WorkloadSpec(
+        "batch", Constant(1.0), Constant(1), Uniform(0.0, 1e-9), Constant(1), Constant(1)
+    )
+    assert min(j.duration for j in generate_workload([tiny], 10.0)) == MIN_DURATION
+
+
+def test_extra_resource_dimensions():
+    spec = WorkloadSpec(
+        "batch",
+        Exponential(1.0),
+        Constant(1),
+        Constant(1),
+        Constant(1),
+        Constant(2),
+        other={"disk": Constant(5.0)},
+    )
+    w = generate_workload([spec, SERVICE_SPEC], 100.0, seed=0)
+    assert w[0].demand.size == 3
+    assert {tuple(j.demand.tolist()) for j in w.of_kind("batch")} == {(1.0, 2.0, 5.0)}
+    ordered = generate_workload([spec], 10.0, resources=Resources("disk", "mem", "cpu", "net"))
+    assert ordered[0].demand.tolist() == [5.0, 2.0, 1.0, 0.0]
+    with pytest.raises(ConfigError, match=r"draws \['disk'\]"):
+        generate_workload([spec], 10.0, resources=("cpu", "mem"))
+    with pytest.raises(ConfigError, match="new dimension"):
+        WorkloadSpec(
+            "batch",
+            Constant(1),
+            Constant(1),
+            Constant(1),
+            Constant(1),
+            Constant(1),
+            other={"cpu": Constant(1)},
+        )
+
+
+def test_spec_helpers():
+    assert BATCH_SPEC.mean_rate() == 0.1
+    rounded = WorkloadSpec(
+        "batch",
+        Constant(10.0),
+        Rounded(Pareto(1, 1.5, high=1000), "floor", 1),
+        Constant(1),
+        Constant(1),
+        Constant(1),
+    )
+    draws = generate_workload([rounded], 500_000.0, seed=2)
+    assert abs(np.mean([j.n_tasks for j in draws]) / rounded.mean_tasks - 1) < 0.03
+    assert SERVICE_SPEC.offered_load("cpu") == pytest.approx(0.01 * 2 * 1 * 1e5)
+    assert SERVICE_SPEC.offered_load("disk") == 0.0
+    faster = BATCH_SPEC.with_rate(1.0)
+    assert faster.mean_rate() == pytest.approx(1.0) and faster.tasks is BATCH_SPEC.tasks
+    assert job_fractions([BATCH_SPEC, SERVICE_SPEC]) == pytest.approx(
+        {"batch": 10 / 11, "service": 1 / 11}
+    )
+
+
+def test_diurnal_workloads():
     spec = WorkloadSpec(
         "batch", Exponential(10.0), Constant(1), Constant(1), Constant(1), Constant(1)
     )
     w = generate_workload([spec], 10 * 86_400, seed=0, diurnal_amplitude=0.8)
-    phase = np.array([j.submit_time % 86_400 for j in w])
+    phase = w.submit_times % 86_400
     peak = ((phase > 0.15 * 86_400) & (phase < 0.35 * 86_400)).sum()
     trough = ((phase > 0.65 * 86_400) & (phase < 0.85 * 86_400)).sum()
     assert peak > 3 * trough
@@ -97,39 +152,22 @@ def test_bad_arguments():
         generate_workload([spec], 0.0)
     with pytest.raises(ConfigError, match="load for 'batch'"):
         generate_workload([spec], 10.0, load=0.0)
+    with pytest.raises(ConfigError, match="no spec has"):
+        generate_workload([spec], 10.0, load={"service": 2.0})
     with pytest.raises(ConfigError, match="diurnal_amplitude"):
         generate_workload([spec], 10.0, diurnal_amplitude=1.5)
-    with pytest.raises(ConfigError, match="n_tasks"):
-        Job(0, 0.0, "batch", 0, [1, 1], 1.0)
-    with pytest.raises(ConfigError, match="duration"):
-        Job(0, 0.0, "batch", 1, [1, 1], -1.0)
-
-
-def test_omega_presets_match_the_papers_mix():
-    w = CLUSTER_C.workload(horizon=7 * 86_400, seed=0)
-    batch, service = w.of_kind("batch"), w.of_kind("service")
-    assert len(batch) / len(w) > 0.8  # paper: > 80 % of jobs are batch
-
-    def core_seconds(ws):  # resources used inside the window
-        return sum(
-            j.n_tasks * j.demand[0] * min(j.duration, 7 * 86_400 - j.submit_time) for j in ws
+    with pytest.raises(ConfigError, match="at least one spec"):
+        generate_workload([], 10.0)
+    with pytest.raises(ConfigError, match="kind must be one of"):
+        WorkloadSpec(
+            "mapreduce", Exponential(1.0), Constant(1), Constant(1), Constant(1), Constant(1)
         )
-
-    share = core_seconds(service) / (core_seconds(service) + core_seconds(batch))
-    assert 0.5 < share < 0.9  # paper: 55–80 % of resources go to service jobs
-    assert set(PRESETS) == {"A", "B", "C", "google_trace"}
-    assert CLUSTER_A.spec("batch").mean_rate() > CLUSTER_C.spec("batch").mean_rate()
-
-
-def test_prefill_reaches_the_target():
-    cell = CLUSTER_C.cluster()
-    running = prefill(cell, CLUSTER_C.specs, 0.6, seed=1)
-    assert abs(cell.utilisation()[0] - 0.6) < 0.01
-    assert all(j.id < 0 and len(m) == j.n_tasks for j, m in running)
-    held = {
-        k: sum(j.n_tasks * j.demand[0] for j, _ in running if j.kind == k)
-        for k in ("batch", "service")
-    }
-    assert held["service"] > held["batch"]  # a running cell is mostly long-lived service work
-    slot_cell = GOOGLE_TRACE.cluster()
-    assert slot_cell.n_machines == 12_500 and slot_cell.n_racks == 625
+    with pytest.raises(ConfigError, match="must be a Distribution"):
+        WorkloadSpec("batch", 1.0, Constant(1), Constant(1), Constant(1), Constant(1))
+    with pytest.raises(ConfigError, match="seed"):
+        generate_workload([spec], 10.0, seed="x")
+    negative = WorkloadSpec(
+        "batch", Exponential(1.0), Constant(1), Constant(1), Constant(-1.0), Constant(1)
+    )
+    with pytest.raises(ConfigError, match="resource distribution"):
+        generate_workload([negative], 10.0)
