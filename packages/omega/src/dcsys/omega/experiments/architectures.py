@@ -104,14 +104,14 @@ EXPERIMENT = Experiment(
         Reference(
             "service_wait_mean",
             "≈ multi-path",
-            where={"cluster": "C", "arch": "omega", "t_job_service": 10.0},
+            where={"cluster": "B", "arch": "omega", "t_job_service": 10.0},
             source="Fig. 5c",
             note="qualitative: Omega's service wait matches multi-path's",
         ),
         Reference(
             "batch_wait_mean",
             "unaffected by t_job(service)",
-            where={"cluster": "C", "arch": "omega", "t_job_service": 100.0},
+            where={"cluster": "B", "arch": "omega", "t_job_service": 100.0},
             source="Fig. 5c",
             note="no head-of-line blocking: batch has its own scheduler",
         ),
