@@ -18,6 +18,8 @@ def python_blocks(path: Path) -> list[str]:
 CASES = [(p, i, code) for p in READMES for i, code in enumerate(python_blocks(p))]
 
 
-@pytest.mark.parametrize(("path", "index", "code"), CASES, ids=[f"{p.parent.name}-{i}" for p, i, _ in CASES])
+@pytest.mark.parametrize(
+    ("path", "index", "code"), CASES, ids=[f"{p.parent.name}-{i}" for p, i, _ in CASES]
+)
 def test_readme_example_runs(path, index, code):
     exec(compile(code, f"{path}:block{index}", "exec"), {"__name__": "__readme__"})

@@ -61,7 +61,9 @@ def _dataflow(out: TextIO, seed: int = 0) -> None:
     start = time.perf_counter()
     deltas = 0
     for step in range(200):
-        batch = [(min(int(rng.paretovariate(1.08)), 1000), rng.randrange(10**6)) for _ in range(100)]
+        batch = [
+            (min(int(rng.paretovariate(1.08)), 1000), rng.randrange(10**6)) for _ in range(100)
+        ]
         g.insert("vote", batch)
         votes.extend(batch)
         deltas += len(batch)
@@ -70,7 +72,10 @@ def _dataflow(out: TextIO, seed: int = 0) -> None:
             g.delete("vote", gone)
             deltas += len(gone)
     elapsed = time.perf_counter() - start
-    print(f"   {deltas:,} vote deltas propagated in {elapsed * 1e3:.0f} ms ({deltas / elapsed:,.0f}/s)", file=out)
+    print(
+        f"   {deltas:,} vote deltas propagated in {elapsed * 1e3:.0f} ms ({deltas / elapsed:,.0f}/s)",
+        file=out,
+    )
     for article in (1, 2, 500):
         print(f"   view[{article}] = {view.lookup(article)}", file=out)
     db = sqlite3.connect(":memory:")
@@ -85,7 +90,9 @@ def _dataflow(out: TextIO, seed: int = 0) -> None:
         got_votes = got[0][2] or 0 if got else None
         if got_votes != expected[2]:
             mismatches += 1
-    print(f"   checked all {len(articles)} articles against SQLite: {mismatches} mismatches", file=out)
+    print(
+        f"   checked all {len(articles)} articles against SQLite: {mismatches} mismatches", file=out
+    )
 
 
 def _scheduling(out: TextIO, seed: int = 0) -> None:
@@ -146,7 +153,10 @@ def _validation(out: TextIO) -> None:
     from dcsys.core.queueing import simulate_queue
 
     r = simulate_queue(rho=0.7, service="exp", customers=200_000, seed=0)
-    print(f"   M/M/1 at ρ=0.7: simulated mean wait {r['mean_wait']:.3f}, theory {r['theory_wait']:.3f}", file=out)
+    print(
+        f"   M/M/1 at ρ=0.7: simulated mean wait {r['mean_wait']:.3f}, theory {r['theory_wait']:.3f}",
+        file=out,
+    )
 
 
 def run_demo(out: TextIO = sys.stdout) -> None:

@@ -15,7 +15,7 @@ The *system* an entry belongs to is derived from the distribution that declares 
 ignored with a warning, and so is the second of two entries with the same (system, name), as
 networkx does for its backends.
 
-Example:
+Examples:
     >>> from dcsys.core.plugins import installed_systems
     >>> "core" in installed_systems()
     True
@@ -51,7 +51,7 @@ _PREFIX = "dcsys-"
 def system_of_distribution(dist_name: str) -> str | None:
     """Return the dcsys system a distribution provides, or None for a foreign distribution.
 
-    Example:
+    Examples:
         >>> system_of_distribution("dcsys-omega"), system_of_distribution("dcsys_core")
         ('omega', 'core')
         >>> system_of_distribution("numpy") is None

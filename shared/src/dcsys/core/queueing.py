@@ -11,7 +11,7 @@ rate ``λ = ρ·μ`` (μ = 1) and are served first-come first-served by one serv
 
 (Kleinrock, *Queueing Systems, Volume 1: Theory*, Wiley 1975, §3.2 and §5.7.)
 
-Example:
+Examples:
     >>> r = simulate_queue(rho=0.5, service="exp", customers=20_000, seed=1)
     >>> abs(r["mean_wait"] - theoretical_wait(0.5, "exp")) < 0.15
     True
@@ -36,7 +36,7 @@ _SERVICES = ("exp", "det")
 def theoretical_wait(rho: float, service: str) -> float:
     """Mean waiting time in queue for utilisation ``rho`` and service rate 1.
 
-    Example:
+    Examples:
         >>> theoretical_wait(0.5, "exp"), theoretical_wait(0.5, "det")
         (1.0, 0.5)
     """

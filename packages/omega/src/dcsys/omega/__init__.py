@@ -11,7 +11,7 @@ simulator and its four architectures on the dcsys core:
 * :func:`commit` — the transaction logic on its own;
 * :class:`PlacementPolicy` — the plug-in point for placement logic (first-fit by default).
 
-Example:
+Examples:
     >>> from dcsys.omega import omega, simulate, ThinkTime
     >>> r = simulate("A", omega(service=ThinkTime(t_job=1.0)), hours=0.25, machines=400, seed=1)
     >>> sorted(r.schedulers)

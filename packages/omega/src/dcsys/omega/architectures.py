@@ -9,7 +9,7 @@
 
 Decision time is ``t_job + t_task × tasks`` (paper defaults 0.1 s and 5 ms).
 
-Example:
+Examples:
     >>> arch = omega(n_batch=2, service=ThinkTime(t_job=10.0))
     >>> arch.kind, arch.think_for("service")(100), arch.think_for("batch")(100)
     ('omega', 10.5, 0.6)
@@ -29,7 +29,7 @@ __all__ = ["Architecture", "ThinkTime", "mesos", "monolithic", "omega"]
 class ThinkTime:
     """Decision time of one job: ``t_job + t_task × tasks`` (seconds).
 
-    Example:
+    Examples:
         >>> ThinkTime()(20)
         0.2
     """

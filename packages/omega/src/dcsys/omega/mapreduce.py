@@ -35,7 +35,7 @@ POLICIES = ("max_parallelism", "global_cap", "relative_size")
 class MapReducePolicy:
     """How many workers an opportunistic MapReduce scheduler may grant a job.
 
-    Example:
+    Examples:
         >>> MapReducePolicy("relative_size").limit(requested=10, map_tasks=100, utilisation=0.9)
         40
         >>> MapReducePolicy("global_cap").limit(10, 100, utilisation=0.7)

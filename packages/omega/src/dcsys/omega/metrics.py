@@ -25,7 +25,7 @@ DAY = 86_400.0
 def median_mad(values: list[float] | np.ndarray) -> tuple[float, float]:
     """Median and median absolute deviation (0, 0 for no values).
 
-    Example:
+    Examples:
         >>> median_mad([1.0, 2.0, 4.0])
         (2.0, 1.0)
     """

@@ -6,7 +6,7 @@ discrete-event kernel, and returns per-scheduler and per-workload metrics. Cell 
 numpy arrays (:class:`dcsys.core.scheduling.Cluster`), so a week of cluster C simulates in seconds
 to minutes rather than the original's five minutes per simulated day.
 
-Example:
+Examples:
     >>> from dcsys.omega import omega, simulate
     >>> r = simulate("C", omega(), hours=0.5, seed=0, machines=500)
     >>> r.workloads["batch"]["jobs"] > 0 and r.workloads["batch"]["wait_mean"] < 30

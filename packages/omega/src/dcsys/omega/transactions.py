@@ -12,7 +12,7 @@ conflict:
 and applies the result either **incrementally** (what does not conflict commits; the rest is
 retried) or **all-or-nothing** (any conflict rolls back the whole transaction: gang scheduling).
 
-Example:
+Examples:
     >>> import numpy as np
     >>> from dcsys.core.scheduling import Cluster
     >>> cell = Cluster.homogeneous(2, cpu=2, mem=8)

@@ -8,7 +8,7 @@ top level light and import heavy libraries inside ``run``.
 User mistakes (any :class:`~dcsys.core.errors.DcsysError`) print one line, ``dcsys: error: ...``,
 and exit with status 2; there is no traceback.
 
-Example:
+Examples:
     >>> main(["version"])  # doctest: +ELLIPSIS
     dcsys-core ...
     0

@@ -18,7 +18,7 @@ Modules:
     reader: :class:`Reader`, a key-indexed materialised view.
     graph: :class:`Graph`, topological propagation, initialisation and removal of nodes.
 
-Example:
+Examples:
     >>> from dcsys.core.dataflow import Agg, Aggregate, Graph, TopK
     >>> g = Graph()
     >>> _ = g.add_base("vote", 2)                                   # (article, user)

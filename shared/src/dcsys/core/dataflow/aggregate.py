@@ -28,7 +28,7 @@ variants and ``GROUP_CONCAT`` — also keep the multiset of each group's non-``N
 their column, one state per column, as ``(group..., value)`` rows. Sums of floats accumulate
 rounding error as values come and go (an empty group's sum resets to exactly 0).
 
-Example:
+Examples:
     >>> agg = Aggregate([0], [Agg("count"), Agg("max", 1)])
     >>> agg.bind([2])
     3
@@ -74,7 +74,7 @@ class Agg:
         UnknownNameError: for an unknown function.
         ConfigError: for a missing column, or a column or separator of the wrong type.
 
-    Example:
+    Examples:
         >>> Agg("COUNT_DISTINCT", 2)
         Agg(func='count', column=2, distinct=True, separator=',')
     """
@@ -128,7 +128,7 @@ class Aggregate(Operator):
     Raises:
         ConfigError: on no aggregates or (at bind) a column out of range.
 
-    Example:
+    Examples:
         >>> total = Aggregate([], [Agg("count"), Agg("sum", 0)])
         >>> total.bind([1])
         2

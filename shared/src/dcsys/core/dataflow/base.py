@@ -16,7 +16,7 @@ Two further hooks serve partially-stateful systems (Noria, paper §4):
 * :meth:`~Operator.resolve` gives column provenance: which parent column(s) an output column is
   copied from (``None`` if it is computed), so a planner can trace a key to its source.
 
-Example:
+Examples:
     >>> from dcsys.core.dataflow.stateless import Filter
     >>> f = Filter(lambda row: row[1] > 2)
     >>> f.bind([2])
@@ -192,7 +192,7 @@ def check_columns(what: str, cols: Iterable[int], arity: int) -> tuple[int, ...]
     Raises:
         ConfigError: if a position is not an int or is outside ``0 .. arity-1``.
 
-    Example:
+    Examples:
         >>> check_columns("group by", [0, 2], 3)
         (0, 2)
     """
@@ -210,7 +210,7 @@ def check_columns(what: str, cols: Iterable[int], arity: int) -> tuple[int, ...]
 def filter_by_key(batch: Iterable[Delta], cols: tuple[int, ...], key: tuple[Any, ...]) -> Batch:
     """Keep the deltas whose row has ``key`` in columns ``cols``.
 
-    Example:
+    Examples:
         >>> filter_by_key([((1, "a"), 1), ((2, "b"), 3)], (1,), ("b",))
         [((2, 'b'), 3)]
     """

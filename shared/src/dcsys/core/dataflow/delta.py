@@ -8,7 +8,7 @@ paper §3). Relations are bags (multisets), as in SQL.
 Deltas are plain tuples rather than objects so that operators allocate as little as possible per
 row; the aliases below exist for type hints and documentation.
 
-Example:
+Examples:
     >>> from dcsys.core.dataflow.delta import consolidate, deletes, inserts, update
     >>> batch = inserts([(1, "a"), (2, "b")]) + update((1, "a"), (1, "z")) + deletes([(2, "b")])
     >>> batch
@@ -64,7 +64,7 @@ def inserts(rows: Iterable[Row]) -> Batch:
     Returns:
         ``[(row, 1), ...]``.
 
-    Example:
+    Examples:
         >>> inserts([(1,), (1,)])
         [((1,), 1), ((1,), 1)]
     """
@@ -80,7 +80,7 @@ def deletes(rows: Iterable[Row]) -> Batch:
     Returns:
         ``[(row, -1), ...]``.
 
-    Example:
+    Examples:
         >>> deletes([(1, "a")])
         [((1, 'a'), -1)]
     """
@@ -97,7 +97,7 @@ def update(old: Row, new: Row) -> Batch:
     Returns:
         ``[(old, -1), (new, 1)]``.
 
-    Example:
+    Examples:
         >>> update((7, 1), (7, 2))
         [((7, 1), -1), ((7, 2), 1)]
     """
@@ -113,7 +113,7 @@ def negate(batch: Iterable[Delta]) -> Batch:
     Returns:
         The negated deltas, in reverse order (so applying them in order is always valid).
 
-    Example:
+    Examples:
         >>> negate([((1,), 2), ((2,), -1)])
         [((2,), 1), ((1,), -2)]
     """
@@ -129,7 +129,7 @@ def to_bag(batch: Iterable[Delta]) -> dict[Row, int]:
     Returns:
         ``{row: total multiplicity}`` in order of first appearance.
 
-    Example:
+    Examples:
         >>> to_bag([((1,), 1), ((2,), 1), ((1,), 2), ((2,), -1)])
         {(1,): 3}
     """
@@ -149,7 +149,7 @@ def consolidate(batch: Iterable[Delta]) -> Batch:
     Returns:
         One delta per row whose multiplicities do not sum to zero, in order of first appearance.
 
-    Example:
+    Examples:
         >>> consolidate([((1,), 1), ((2,), 1), ((1,), -1), ((2,), 1)])
         [((2,), 2)]
     """

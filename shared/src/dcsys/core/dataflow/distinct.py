@@ -5,7 +5,7 @@ count rises from zero and ``-row`` when it falls back to zero; other changes emi
 ``UNION`` (distinct) is a :class:`~dcsys.core.dataflow.stateless.Union` followed by a
 :class:`Distinct`. ``NULL`` equals ``NULL`` here, as in SQL's ``DISTINCT``.
 
-Example:
+Examples:
     >>> d = Distinct()
     >>> d.bind([1])
     1
@@ -38,7 +38,7 @@ class Distinct(Operator):
             state keyed on some columns would pass those here.
         state_factory: builds the state (``State`` by default).
 
-    Example:
+    Examples:
         >>> d = Distinct()
         >>> d.bind([2])
         2

@@ -16,7 +16,7 @@ The graph is single-threaded: calls must not overlap. If a push fails part-way (
 for an operator bug, or invalid deletes pushed to a base that is not materialised), the graph's
 states are inconsistent and it should be rebuilt.
 
-Example:
+Examples:
     >>> from dcsys.core.dataflow import Agg, Aggregate, Graph, Join
     >>> g = Graph()
     >>> _ = g.add_base("article", 2)            # (id, title)
@@ -108,7 +108,7 @@ class NodeInfo:
 class Graph:
     """A dataflow graph of base tables, operators, readers and sinks.
 
-    Example:
+    Examples:
         >>> from dcsys.core.dataflow import Filter, Graph
         >>> g = Graph()
         >>> _ = g.add_base("t", 1)

@@ -12,7 +12,7 @@ join emits a left row padded with ``NULL`` right columns while it has no match, 
 row when the first match appears, and emits it again when the last match disappears (paper §3,
 thesis §4 on left joins).
 
-Example:
+Examples:
     >>> j = Join(0, 0, kind="left")
     >>> j.bind([2, 2])
     4
@@ -59,7 +59,7 @@ class Join(Operator):
         ConfigError: on an unknown kind, key lists of different lengths, or (at bind) a join
             column out of range.
 
-    Example:
+    Examples:
         >>> j = Join([0], [1])
         >>> j.bind([2, 2])
         4

@@ -6,7 +6,7 @@ paper §3): it applies every output delta of its parent to a
 and never touch the dataflow. Create readers with :meth:`Graph.add_reader
 <dcsys.core.dataflow.graph.Graph.add_reader>`.
 
-Example:
+Examples:
     >>> from dcsys.core.dataflow.graph import Graph
     >>> g = Graph()
     >>> _ = g.add_base("users", 2)

@@ -20,7 +20,7 @@ Contract with operators (what a replacement state must honour):
   partial state may ignore changes to keys it does not hold.
 * Returned buckets are read-only views; callers must not keep them across a change to the state.
 
-Example:
+Examples:
     >>> s = State([(0,), (1,)])
     >>> s.insert((1, "a"), 2)
     >>> s.insert((2, "a"))
@@ -59,7 +59,7 @@ class State:
     Raises:
         DataflowError: if an index names a negative column or is given twice.
 
-    Example:
+    Examples:
         >>> s = State([(0,)])
         >>> s.apply([((1, "x"), 1), ((1, "y"), 1), ((1, "x"), -1)])
         >>> list(s.items())

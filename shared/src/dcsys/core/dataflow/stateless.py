@@ -5,7 +5,7 @@ a batch row by row and the operators answer lookups by querying through to their
 (Noria's ``query_through``). A distinct union is a :class:`Union` followed by a
 :class:`~dcsys.core.dataflow.distinct.Distinct`.
 
-Example:
+Examples:
     >>> from dcsys.core.dataflow.stateless import Project, Union
     >>> p = Project([1, lambda row: row[0] * 10])
     >>> p.bind([2])
@@ -36,7 +36,7 @@ __all__ = ["Filter", "Identity", "Project", "Union"]
 class Identity(Operator):
     """Passes every delta through unchanged (Noria uses it as plumbing for shared nodes).
 
-    Example:
+    Examples:
         >>> op = Identity()
         >>> op.bind([3])
         3
@@ -70,7 +70,7 @@ class Filter(Operator):
         predicate: a function of the whole row.
         description: shown in ``repr`` (e.g. the SQL text of the condition).
 
-    Example:
+    Examples:
         >>> f = Filter(lambda r: r[0] is not None and r[0] >= 2, description="c0 >= 2")
         >>> f.bind([1])
         1
@@ -119,7 +119,7 @@ class Project(Operator):
     Raises:
         ConfigError: if an entry is neither an int nor callable, or (at bind) out of range.
 
-    Example:
+    Examples:
         >>> p = Project([2, 0])
         >>> p.bind([3])
         2
@@ -194,7 +194,7 @@ class Union(Operator):
         ConfigError: on fewer than one input or a bad column.
         SchemaError: (at bind) if the inputs do not give rows of one width.
 
-    Example:
+    Examples:
         >>> u = Union(2)
         >>> u.bind([1, 1])
         1

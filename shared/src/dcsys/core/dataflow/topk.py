@@ -11,7 +11,7 @@ in MySQL and SQLite), numbers before text before bytes. Rows that tie on every `
 column are ordered by their whole row, ascending, so the result is deterministic (SQL leaves it
 unspecified).
 
-Example:
+Examples:
     >>> top = TopK(order_by=[(1, "desc")], limit=2)
     >>> top.bind([2])
     2
@@ -70,7 +70,7 @@ class TopK(Operator):
     Raises:
         ConfigError: on a negative limit or offset, or a bad column.
 
-    Example:
+    Examples:
         >>> top = TopK(order_by=[0], limit=1, offset=1, group_by=[1])
         >>> top.bind([2])
         2

@@ -14,7 +14,7 @@ traceback as ``__cause__`` (a :class:`RemoteTraceback`); a worker that dies fail
 running with :class:`WorkerLostError` and the executor carries on; ``shutdown`` is idempotent and
 submitting afterwards raises :class:`ExecutorShutdownError`.
 
-Example:
+Examples:
     >>> from dcsys.core.execution import get_executor, wait
     >>> with get_executor("local", max_workers=2) as ex:
     ...     futures = [ex.submit(pow, 2, n) for n in range(4)]
@@ -89,7 +89,7 @@ def get_executor(
         ConfigError: an option the backend does not have, or a bad value.
         DcsysError: ``"ray"`` without Ray installed (``pip install "dcsys-core[ray]"``).
 
-    Example:
+    Examples:
         >>> with get_executor("local", kind="thread", max_workers=2) as ex:
         ...     list(ex.map(str.upper, ["a", "b"]))
         ['A', 'B']

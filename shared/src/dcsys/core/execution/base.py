@@ -122,7 +122,7 @@ def wait(
     Raises:
         ConfigError: an unknown ``return_when``.
 
-    Example:
+    Examples:
         >>> import concurrent.futures as cf
         >>> f = cf.Future()
         >>> f.set_result(1)
@@ -147,7 +147,7 @@ def as_completed(futures: Iterable[cf.Future], timeout: float | None = None) -> 
     Returns:
         An iterator over the futures in the order they finish.
 
-    Example:
+    Examples:
         >>> import concurrent.futures as cf
         >>> f = cf.Future()
         >>> f.set_result("x")

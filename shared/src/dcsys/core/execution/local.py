@@ -74,7 +74,7 @@ class LocalExecutor(Executor):
     Raises:
         ConfigError: a bad ``max_workers``, ``kind``, ``mp_context`` or ``max_retries``.
 
-    Example:
+    Examples:
         >>> with LocalExecutor(max_workers=2) as ex:
         ...     list(ex.map(lambda x: x * x, range(5)))
         [0, 1, 4, 9, 16]

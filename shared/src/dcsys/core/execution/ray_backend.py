@@ -92,7 +92,7 @@ def ray_init_options(num_cpus: int, object_store_memory: int) -> dict[str, Any]:
     No dashboard, no log forwarding, a bounded object store, and a temporary folder outside any
     virtualenv (Ray refuses one inside, which is where tools such as nox point ``TMPDIR``).
 
-    Example:
+    Examples:
         >>> opts = ray_init_options(2, 256 * 1024 * 1024)
         >>> opts["num_cpus"], opts["include_dashboard"], opts["log_to_driver"]
         (2, False, False)

@@ -6,7 +6,7 @@ runs it (``runner``): the sweep's points run in parallel on an executor with per
 ``results/<system>/<experiment>/`` receives ``results.csv``, ``results.json`` (with versions, git
 commit, machine, seed and wall time), figures as PNG and SVG, and ``report.md``.
 
-Example:
+Examples:
     >>> from dcsys.core.experiments import Experiment, Reference, Scale, run_experiment
     >>> def point(params, seed):
     ...     return {"double": 2 * params["x"]}

@@ -1,6 +1,6 @@
 """Metadata recorded with every result: versions, git commit, machine, Python.
 
-Example:
+Examples:
     >>> info = describe_environment()
     >>> sorted(info)
     ['cpu_count', 'dcsys', 'git', 'libraries', 'machine', 'memory_bytes', 'platform', 'python']

@@ -24,7 +24,7 @@ def new_figure(
 ) -> tuple[Any, Any]:
     """Return ``(figure, axes)`` sized ``width × height`` inches per panel.
 
-    Example:
+    Examples:
         >>> fig, ax = new_figure()
         >>> _ = ax.plot([0, 1], [0, 1])
         >>> plt.close(fig)

@@ -51,7 +51,7 @@ def _is_number(value: Any) -> bool:
 def format_value(value: Any) -> str:
     """Format a number compactly for a report table.
 
-    Example:
+    Examples:
         >>> format_value(1234567.0), format_value(0.000123), format_value(2), format_value(None)
         ('1.23e+06', '0.000123', '2', '—')
     """

@@ -31,7 +31,7 @@ __all__ = ["ExperimentResult", "run_experiment", "run_seed"]
 def run_seed(base_seed: int, point_index: int, repeat: int) -> int:
     """Derive the seed of one run from the base seed and its position in the sweep.
 
-    Example:
+    Examples:
         >>> run_seed(0, 1, 0) == run_seed(0, 1, 0) != run_seed(0, 1, 1)
         True
     """

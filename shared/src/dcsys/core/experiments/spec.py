@@ -6,7 +6,7 @@ how many seeded repeats each gets), the :class:`Reference` values from the paper
 sets beside ours, and optionally a ``summarize`` function (metrics derived from the whole sweep,
 such as a saturation point) and a ``plot`` function (matplotlib figures).
 
-Example:
+Examples:
     >>> def square(params, seed):
     ...     return {"y": params["x"] ** 2}
     >>> exp = Experiment(
@@ -63,7 +63,7 @@ class Scale:
     def grid(cls, repeats: int = 1, **axes: Sequence[Any]) -> Scale:
         """Build the cartesian product of the named axes.
 
-        Example:
+        Examples:
             >>> [dict(p) for p in Scale.grid(a=[1, 2], b=["x"]).points]
             [{'a': 1, 'b': 'x'}, {'a': 2, 'b': 'x'}]
         """

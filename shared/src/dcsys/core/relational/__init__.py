@@ -16,7 +16,7 @@
 
 SQL text is turned into plans (and back) by :mod:`dcsys.core.sql`.
 
-Example:
+Examples:
     >>> from dcsys.core.relational import (AggCall, Aggregate, Column, ColumnType, Plan,
     ...     Scan, TableSchema, evaluate)
     >>> votes = Scan(TableSchema("votes", [Column("story", ColumnType.INT), Column("user")]))

@@ -14,7 +14,7 @@ integer; ``AVG`` is a float; ``MIN``/``MAX`` use SQL ordering (numbers before te
 ``GROUP_CONCAT`` joins the text forms with ``sep`` (``","`` by default). ``distinct=True`` uses
 each distinct value once.
 
-Example:
+Examples:
     >>> from dcsys.core.relational.expr import ColumnRef
     >>> str(AggCall("count")), str(AggCall("sum", ColumnRef(1, "v"), distinct=True))
     ('COUNT(*)', 'SUM(DISTINCT v)')

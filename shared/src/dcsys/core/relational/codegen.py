@@ -19,7 +19,7 @@ dividend's sign; ``LIKE`` matches ``%`` and ``_`` and ignores the case of ASCII 
 numbers sort before text; ``NULL = NULL`` is ``NULL``. Comparisons do not apply SQLite's column
 affinities (``'1' = 1`` is false), and integers do not overflow to floats.
 
-Example:
+Examples:
     >>> from dcsys.core.relational.schema import Column, Schema
     >>> from dcsys.core.relational.types import ColumnType
     >>> from dcsys.core.relational.predicates import And, Comparison, Like
@@ -469,7 +469,7 @@ def compile_expression(expr: Expr, schema: Schema | None = None) -> Callable[...
     Raises:
         SchemaError: for a column position outside ``schema`` or an aggregate call.
 
-    Example:
+    Examples:
         >>> from dcsys.core.relational.scalar import Case
         >>> from dcsys.core.relational.predicates import IsNull
         >>> from dcsys.core.relational.expr import ColumnRef, Literal
@@ -490,7 +490,7 @@ def compile_predicate(expr: Expr, schema: Schema | None = None) -> Callable[...,
     Returns:
         The compiled test (``NULL`` and ``FALSE`` both give ``False``).
 
-    Example:
+    Examples:
         >>> from dcsys.core.relational.predicates import Comparison
         >>> from dcsys.core.relational.expr import ColumnRef, Literal
         >>> p = compile_predicate(Comparison("!=", ColumnRef(0), Literal(3)))
@@ -505,7 +505,7 @@ def compile_projection(
 ) -> Callable[..., tuple[Any, ...]]:
     """Compile several expressions to one ``fn(row, params=()) -> tuple`` of their values.
 
-    Example:
+    Examples:
         >>> from dcsys.core.relational.scalar import Arithmetic
         >>> from dcsys.core.relational.expr import ColumnRef, Literal
         >>> f = compile_projection([ColumnRef(1), Arithmetic("*", ColumnRef(0), Literal(10))])

@@ -10,7 +10,7 @@ The other expression classes live in :mod:`~dcsys.core.relational.scalar` (arith
 ``CASE``, scalar functions), :mod:`~dcsys.core.relational.predicates` (comparisons, boolean
 logic, ``IN``, ``BETWEEN``, ``LIKE``, ``IS NULL``) and :mod:`~dcsys.core.relational.aggregates`.
 
-Example:
+Examples:
     >>> from dcsys.core.relational.scalar import Arithmetic
     >>> e = Arithmetic("+", ColumnRef(0, "a", ColumnType.INT), Literal(1))
     >>> str(e), e.type
@@ -217,7 +217,7 @@ class Param(Expr):
 def walk(expr: Expr) -> Iterator[Expr]:
     """Yield ``expr`` and every sub-expression, parents before children (pre-order).
 
-    Example:
+    Examples:
         >>> from dcsys.core.relational.predicates import Comparison
         >>> [type(e).__name__ for e in walk(Comparison("=", ColumnRef(0), Param(0)))]
         ['Comparison', 'ColumnRef', 'Param']

@@ -12,7 +12,7 @@ order, left rows of a join in order, groups in order of first appearance), and
 ``GROUP_CONCAT`` joins its values in ascending SQL order (as
 :mod:`dcsys.core.dataflow` does), where SQLite uses the order it happens to read them.
 
-Example:
+Examples:
     >>> from dcsys.core.relational.schema import Column, TableSchema
     >>> from dcsys.core.relational.types import ColumnType
     >>> from dcsys.core.relational.operators import Aggregate, Scan
@@ -328,7 +328,7 @@ def evaluate(
         UnknownNameError: a scanned table missing from ``tables``.
         SchemaError: a table row of the wrong width, or a UDF producing one.
 
-    Example:
+    Examples:
         >>> from dcsys.core.relational.schema import Column, TableSchema
         >>> from dcsys.core.relational.operators import Filter, Scan
         >>> from dcsys.core.relational.predicates import Comparison
@@ -415,7 +415,7 @@ def execute(
         SchemaError: a constraint violation, or creating a table that exists.
         UnknownNameError: a statement on a table missing from ``tables``.
 
-    Example:
+    Examples:
         >>> from dcsys.core.relational.schema import Column, TableSchema
         >>> from dcsys.core.relational.statements import Delete, Insert
         >>> from dcsys.core.relational.predicates import Comparison

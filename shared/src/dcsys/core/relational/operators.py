@@ -23,7 +23,7 @@ Limit          at most ``limit`` rows after skipping ``offset``
 :mod:`~dcsys.core.relational.workflow` adds ``UDF`` and ``Loop`` nodes and
 :mod:`~dcsys.core.relational.statements` the DDL/DML statements.
 
-Example:
+Examples:
     >>> from dcsys.core.relational.schema import Column, TableSchema
     >>> from dcsys.core.relational.types import ColumnType
     >>> from dcsys.core.relational.predicates import Comparison

@@ -6,7 +6,7 @@ and the output column each one keys. A Noria-style reader view indexes its rows 
 columns and answers ``lookup(params)``; a parameter whose column is not in the output has
 ``column=None``.
 
-Example:
+Examples:
     >>> from dcsys.core.relational.schema import Column, TableSchema
     >>> from dcsys.core.relational.types import ColumnType
     >>> from dcsys.core.relational.operators import Filter, Project, Scan
@@ -82,7 +82,7 @@ def walk_plan(root: PlanNode) -> Iterator[PlanNode]:
 def topological_order(root: PlanNode) -> list[PlanNode]:
     """Every node reachable from ``root`` once, each after all of its inputs (``root`` last).
 
-    Example:
+    Examples:
         >>> from dcsys.core.relational.schema import TableSchema, Column
         >>> from dcsys.core.relational.operators import Scan, Union
         >>> s = Scan(TableSchema("t", [Column("a")]))

@@ -3,7 +3,7 @@
 All use SQL's three-valued logic: a predicate is ``TRUE``, ``FALSE`` or ``NULL`` (unknown), and
 a filter keeps a row only when its predicate is ``TRUE``. ``AND``/``OR`` are n-ary.
 
-Example:
+Examples:
     >>> from dcsys.core.relational.expr import ColumnRef, Literal, Param
     >>> a = ColumnRef(0, "a")
     >>> p = And((Comparison("=", a, Param(0)), Not(IsNull(ColumnRef(1, "b")))))
@@ -264,7 +264,7 @@ def conjuncts(predicate: Expr | None) -> list[Expr]:
 def conjoin(predicates: Iterable[Expr]) -> Expr | None:
     """Combine predicates with ``AND``: ``None`` for none, the predicate itself for one.
 
-    Example:
+    Examples:
         >>> from dcsys.core.relational.expr import Literal
         >>> conjoin([]) is None, str(conjoin([Literal(True)]))
         (True, 'TRUE')

@@ -9,7 +9,7 @@ Scalar functions (:data:`SCALAR_FUNCTIONS`): ``COALESCE``, ``NULLIF``, ``ABS``, 
 (half away from zero, returns ``FLOAT``) and ``SUBSTR(x, start[, length])`` (1-based, negative
 positions count from the end).
 
-Example:
+Examples:
     >>> from dcsys.core.relational.expr import ColumnRef, Literal
     >>> from dcsys.core.relational.predicates import Comparison
     >>> a = ColumnRef(0, "a", ColumnType.INT)

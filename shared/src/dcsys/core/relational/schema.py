@@ -9,7 +9,7 @@ case-insensitively, as SQL does for unquoted names. A name that matches no colum
 A :class:`TableSchema` is a named base table with a primary key; a :class:`Catalog` holds the
 tables (and named views) a query may read.
 
-Example:
+Examples:
     >>> users = TableSchema("users", [Column("id", ColumnType.INT), Column("name", ColumnType.TEXT)],
     ...                     primary_key=["id"])
     >>> posts = TableSchema("posts", [Column("id", ColumnType.INT), Column("author", ColumnType.INT)])
@@ -88,7 +88,7 @@ class Schema:
     Args:
         columns: the columns, in order.
 
-    Example:
+    Examples:
         >>> s = Schema([Column("a", ColumnType.INT, table="t"), Column("b", table="t")])
         >>> len(s), s.names, s.index("t.b")
         (2, ('a', 'b'), 1)
@@ -211,7 +211,7 @@ class TableSchema:
     Raises:
         SchemaError: on a duplicate column name or a primary key naming an unknown column.
 
-    Example:
+    Examples:
         >>> t = TableSchema("t", [Column("id", ColumnType.INT)], primary_key=["id"])
         >>> t.schema[0]
         Column(name='id', type=<ColumnType.INT: 'INT'>, nullable=False, table='t', default=None, auto_increment=False)
@@ -279,7 +279,7 @@ class Catalog:
         tables: the initial tables.
         views: the initial views, name → plan node.
 
-    Example:
+    Examples:
         >>> cat = Catalog()
         >>> cat.add(TableSchema("t", [Column("a", ColumnType.INT)]))
         >>> "T" in cat, cat.table("t").columns[0].name

@@ -5,7 +5,7 @@ a :class:`~dcsys.core.relational.schema.Catalog`; the reference interpreter's
 :func:`~dcsys.core.relational.interpreter.execute` applies the DML ones to in-memory tables.
 Expressions of ``UPDATE`` and ``DELETE`` read a row of the target table.
 
-Example:
+Examples:
     >>> from dcsys.core.relational.schema import Catalog, Column, TableSchema
     >>> from dcsys.core.relational.types import ColumnType
     >>> from dcsys.core.relational.expr import Literal, Param

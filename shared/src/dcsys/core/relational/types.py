@@ -8,7 +8,7 @@ column holds (a query parsed without one) or when two different types meet (a ``
 Python values: ``INT`` is :class:`int`, ``FLOAT`` :class:`float`, ``TEXT`` :class:`str`, ``BOOL``
 :class:`bool` (or ``0``/``1``), and SQL ``NULL`` is ``None`` in every type.
 
-Example:
+Examples:
     >>> ColumnType.from_sql_name("varchar(20)")
     <ColumnType.TEXT: 'TEXT'>
     >>> ColumnType.of_value(2.5)

@@ -9,7 +9,7 @@
   as a multiset) or ``max_iterations`` have run. It is a plan-level node: the reference
   interpreter runs it, SQL cannot express it.
 
-Example:
+Examples:
     >>> from dcsys.core.relational.schema import Column, Schema, TableSchema
     >>> from dcsys.core.relational.types import ColumnType
     >>> from dcsys.core.relational.operators import Project, Scan

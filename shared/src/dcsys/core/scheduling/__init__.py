@@ -19,7 +19,7 @@ machines and slots) and CIEL/Musketeer (engine and placement choices).
 * :mod:`~dcsys.core.scheduling.traces` — :func:`read_google_trace`, jobs from the Google 2011
   cluster trace's event files.
 
-Example:
+Examples:
     >>> import numpy as np
     >>> from dcsys.core.scheduling import CLUSTER_C, prefill, random_first_fit
     >>> preset = CLUSTER_C.scaled(1_250)            # a tenth of cluster C, as busy

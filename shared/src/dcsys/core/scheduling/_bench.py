@@ -32,7 +32,7 @@ def _best(fn: Callable[[], Any], calls: int, repeats: int) -> float:
 def run_benchmark(machines: int = 12_500, repeats: int = 5) -> dict:
     """Time first-fit placement, snapshots, claims and workload generation on cluster C.
 
-    Example:
+    Examples:
         >>> r = run_benchmark(machines=500, repeats=1)
         >>> r["machines"], r["first_fit_1000_tasks_us_per_task"] > 0
         (500, True)

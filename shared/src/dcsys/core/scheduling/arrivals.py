@@ -10,7 +10,7 @@ peak rate ``mean·(1 + a)`` and each is kept with probability ``rate(t) / peak``
 arrivals this is exactly a non-homogeneous Poisson process; for other inter-arrival laws it keeps
 their short-range shape and imposes the daily cycle. The mean rate over whole periods is unchanged.
 
-Example:
+Examples:
     >>> rng = np.random.default_rng(0)
     >>> t = poisson_arrivals(rate=2.0, horizon=10_000.0, rng=rng)
     >>> bool(19_000 < t.size < 21_000), bool((np.diff(t) >= 0).all())
@@ -41,7 +41,7 @@ def diurnal_rate(
 ) -> np.ndarray | float:
     """The relative arrival rate ``1 + a·sin(2π (t − phase) / period)`` (mean 1 over a period).
 
-    Example:
+    Examples:
         >>> float(diurnal_rate(DAY / 4, 0.5)), float(diurnal_rate(3 * DAY / 4, 0.5))
         (1.5, 0.5)
     """
@@ -126,7 +126,7 @@ def arrival_times(
 
     Arguments as for :func:`candidate_chunks`.
 
-    Example:
+    Examples:
         >>> from dcsys.core.scheduling.distributions import LogNormal
         >>> t = arrival_times(LogNormal(2.0, 1.0), 3600.0, np.random.default_rng(1))
         >>> bool(t.min() >= 0 and t.max() < 3600.0)

@@ -16,7 +16,7 @@ Besides capacity and allocation it keeps what the schedulers built on it need:
 A :meth:`Cluster.copy` is a few numpy copies (Omega's per-decision sync of the whole cell state);
 capacity, racks and attributes never change in place and are shared between copies.
 
-Example:
+Examples:
     >>> import numpy as np
     >>> c = Cluster.homogeneous(4, cpu=4.0, mem=16.0, machines_per_rack=2)
     >>> snap = c.snapshot()
@@ -145,7 +145,7 @@ class Cluster:
         Raises:
             ConfigError: fewer than one machine or machine per rack, or a bad capacity.
 
-        Example:
+        Examples:
             >>> c = Cluster.homogeneous(100, cpu=8, mem=32, disk=500)
             >>> c.resources, c.total().tolist(), c.n_racks
             (Resources('cpu', 'mem', 'disk'), [800.0, 3200.0, 50000.0], 3)
@@ -186,7 +186,7 @@ class Cluster:
     def demand(self, **amounts: float) -> np.ndarray:
         """A demand vector from named amounts; unnamed resources are 0.
 
-        Example:
+        Examples:
             >>> Cluster.homogeneous(1).demand(cpu=0.5).tolist()
             [0.5, 0.0]
         """
@@ -202,7 +202,7 @@ class Cluster:
     def fits(self, demand: Any, machines: Any = None) -> np.ndarray:
         """Boolean mask of machines (all, or the given indices) with room for ``demand``.
 
-        Example:
+        Examples:
             >>> c = Cluster.homogeneous(3, cpu=2, mem=8)
             >>> c.fits([2, 8]).tolist(), c.fits([3, 1]).tolist(), c.fits([1, 1], [2, 0]).tolist()
             ([True, True, True], [False, False, False], [True, True])
@@ -218,7 +218,7 @@ class Cluster:
 
         Failed machines have 0; a demand of all zeros fits ``2**31 - 1`` times.
 
-        Example:
+        Examples:
             >>> c = Cluster.homogeneous(2, cpu=4, mem=16)
             >>> c.claim(0, [1.0, 10.0])
             >>> c.slots([1.0, 2.0]).tolist()
@@ -266,7 +266,7 @@ class Cluster:
         Raises:
             UnknownNameError: a constraint names an attribute the machines do not have.
 
-        Example:
+        Examples:
             >>> c = Cluster.homogeneous(4, attributes={"platform": [0, 1, 1, 2]})
             >>> c.candidates({"platform": 1}).tolist(), c.candidates({"platform": [0, 2]}).tolist()
             ([1, 2], [0, 3])
@@ -291,7 +291,7 @@ class Cluster:
     def per_rack(self, values: np.ndarray) -> np.ndarray:
         """Sum a per-machine quantity (e.g. :meth:`slots`) over each rack.
 
-        Example:
+        Examples:
             >>> c = Cluster.homogeneous(5, cpu=4, machines_per_rack=2)
             >>> c.per_rack(c.slots([1.0, 0.0])).tolist()
             [8, 8, 4]
@@ -353,7 +353,7 @@ class Cluster:
             CapacityError: a machine is down or would be over-committed; nothing changes.
             ConfigError: bad indices or demand.
 
-        Example:
+        Examples:
             >>> c = Cluster.homogeneous(2, cpu=2, mem=8)
             >>> c.claim_many([0, 0, 1], [1.0, 1.0])
             >>> c.tasks.tolist(), c.seq.tolist(), c.free()[:, 0].tolist()

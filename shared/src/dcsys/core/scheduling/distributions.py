@@ -11,7 +11,7 @@ correctly; the released Scala code computes ``below + frac·(below + above)`` in
 ``below + frac·(above − below)``, which ``omega_interpolation_bug=True`` reproduces for
 comparison.
 
-Example:
+Examples:
     >>> rng = np.random.default_rng(0)
     >>> round(float(Exponential(10.0).sample(rng, 100_000).mean()))
     10
@@ -244,7 +244,7 @@ class LogNormal(Distribution):
             ConfigError: q outside (0, 1) or equal to 0.5, or ``value`` on the wrong side of the
                 median.
 
-        Example:
+        Examples:
             >>> round(LogNormal.from_quantile(10.0, 0.9, 100.0).sigma, 4)
             1.7967
         """
@@ -414,7 +414,7 @@ class Rounded(Distribution):
 class Mixture(Distribution):
     """Draw from ``components[i]`` with probability ``weights[i]``.
 
-    Example:
+    Examples:
         >>> m = Mixture([Constant(1.0), Constant(10.0)], [3, 1])
         >>> m.mean
         3.25
@@ -461,7 +461,7 @@ class EmpiricalDistribution(Distribution):
     Raises:
         ConfigError: no values, or non-finite ones.
 
-    Example:
+    Examples:
         >>> e = EmpiricalDistribution(np.arange(1.0, 10_001.0))
         >>> s = e.sample(np.random.default_rng(1), 100_000)
         >>> bool(s.min() >= 1.0 and s.max() <= 10_000.0), round(float(s.mean()), -2)
@@ -495,7 +495,7 @@ class EmpiricalDistribution(Distribution):
         Raises:
             ConfigError: fewer than two, not ascending, or not finite.
 
-        Example:
+        Examples:
             >>> EmpiricalDistribution.from_quantiles([0.0, 100.0]).quantile(0.25)
             25.0
         """
@@ -527,7 +527,7 @@ class EmpiricalDistribution(Distribution):
         Raises:
             ConfigError: mismatched, unsorted or out-of-range points.
 
-        Example:
+        Examples:
             >>> e = EmpiricalDistribution.from_cdf([1, 10, 100], [0.0, 0.5, 1.0])
             >>> float(e.quantile(0.5)), float(e.quantile(0.75))
             (10.0, 55.0)

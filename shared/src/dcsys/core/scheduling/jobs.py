@@ -6,7 +6,7 @@ each). Jobs are *batch* or *service*, the two-way split Omega's paper and simula
 (``omega.md`` §2.2; service = production jobs that are not batch-class). A :class:`Workload` is
 the time-ordered stream of jobs a simulation replays.
 
-Example:
+Examples:
     >>> j = Job(7, submit_time=3.0, kind="batch", n_tasks=2, demand=[0.5, 1.0], duration=60.0)
     >>> j.kind is JobKind.BATCH, j.total_demand.tolist(), j.durations.tolist()
     (True, [1.0, 2.0], [60.0, 60.0])
@@ -181,7 +181,7 @@ class Workload:
     Raises:
         ConfigError: two jobs share an id.
 
-    Example:
+    Examples:
         >>> w = Workload([Job(1, 5.0, "batch", 2, [1.0, 1.0], 10.0),
         ...               Job(0, 1.0, "service", 1, [1.0, 2.0], 99.0)])
         >>> [j.id for j in w], w.n_tasks, len(w.of_kind("batch")), w.kinds()

@@ -92,7 +92,7 @@ def random_first_fit(
     Raises:
         ConfigError: a negative task count, a bad demand, candidate index or cap.
 
-    Example:
+    Examples:
         >>> c = Cluster.homogeneous(10, cpu=4, mem=16)
         >>> m = random_first_fit(c, np.array([1.0, 1.0]), 25, np.random.default_rng(0))
         >>> len(m), bool(np.bincount(m, minlength=10).max() <= 4)

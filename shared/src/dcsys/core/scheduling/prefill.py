@@ -15,7 +15,7 @@ Jobs are placed with randomised first-fit, as Omega's prefill scheduler does, un
 utilisation of one resource (CPU by default) is reached; the last job is cut to the remaining
 budget, so the target is met to within one task.
 
-Example:
+Examples:
     >>> from dcsys.core.scheduling.presets import CLUSTER_A
     >>> cell = CLUSTER_A.scaled(500).cluster()
     >>> running = prefill(cell, CLUSTER_A, 0.6, np.random.default_rng(0))

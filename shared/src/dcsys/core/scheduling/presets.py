@@ -13,7 +13,7 @@ workload holds the prefill level (≈60 % of CPU, paper §2.1) with the service 
 names — so a week-long run neither drains nor floods the cell. :meth:`ClusterPreset.steady_state`
 reports the resulting numbers.
 
-Example:
+Examples:
     >>> p = CLUSTER_C
     >>> p.cluster().n_machines
     12500
@@ -127,7 +127,7 @@ class ClusterPreset:
 
         The scaled cell is as busy as the full-size one (for quick runs and tests).
 
-        Example:
+        Examples:
             >>> small = CLUSTER_C.scaled(125)
             >>> rate = small.spec("batch").mean_rate() / CLUSTER_C.spec("batch").mean_rate()
             >>> small.machines, round(rate, 3)
@@ -444,7 +444,7 @@ def get_preset(name: str) -> ClusterPreset:
     Raises:
         UnknownNameError: no such preset.
 
-    Example:
+    Examples:
         >>> get_preset("C").machines
         12500
     """

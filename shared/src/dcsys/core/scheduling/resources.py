@@ -7,7 +7,7 @@ machine's capacity) are plain float64 numpy vectors in that order, so that clust
 are single vectorised expressions; the :class:`Resources` turns names into vectors and back and
 checks what users pass in.
 
-Example:
+Examples:
     >>> r = Resources("cpu", "mem", "disk")
     >>> r.vector(cpu=0.5, disk=10).tolist()
     [0.5, 0.0, 10.0]
@@ -36,13 +36,13 @@ class UnknownResourceError(UnknownNameError, ValueError):
 class Resources(tuple):  # type: ignore[type-arg]
     """An ordered set of resource dimension names; a tuple of str with vector helpers.
 
-    Args:
-        *names: the dimension names, or one iterable of them; none gives ``("cpu", "mem")``.
+    Construct it from the dimension names, or one iterable of them; no names gives
+    ``("cpu", "mem")``.
 
     Raises:
         ConfigError: a name is empty, not a string, or repeated.
 
-    Example:
+    Examples:
         >>> Resources()
         Resources('cpu', 'mem')
         >>> Resources(["cpu", "mem", "net"]).names
@@ -105,7 +105,7 @@ class Resources(tuple):  # type: ignore[type-arg]
         Raises:
             ConfigError: wrong length, negative or non-finite values.
 
-        Example:
+        Examples:
             >>> Resources().coerce({"mem": 2.0}).tolist(), Resources().coerce([1, 2]).tolist()
             ([0.0, 2.0], [1.0, 2.0])
         """
@@ -145,7 +145,7 @@ class Resources(tuple):  # type: ignore[type-arg]
     def format(self, vector: Any) -> str:
         """A short text like ``cpu=0.5 mem=2``.
 
-        Example:
+        Examples:
             >>> Resources().format([0.5, 2.0])
             'cpu=0.5 mem=2'
         """
@@ -158,7 +158,7 @@ class Resources(tuple):  # type: ignore[type-arg]
             usage: one vector, or one row per user.
             total: the capacity vector; dimensions with zero total are ignored.
 
-        Example:
+        Examples:
             >>> Resources().dominant_share([[2, 1], [1, 8]], [10, 16])
             array([0.2, 0.5])
         """

@@ -17,7 +17,7 @@ its duration the median task runtime (SCHEDULE to FINISH/FAIL/KILL; tasks still 
 of the trace run to the end), and its kind follows Omega's split: *service* if it has production
 priority (≥ 9) and a scheduling class other than 0 and 1, else *batch*.
 
-Example:
+Examples:
     >>> import io
     >>> jobs = io.StringIO("600000000,,1,0,u,3,j,l\n")
     >>> tasks = io.StringIO(

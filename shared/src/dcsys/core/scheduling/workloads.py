@@ -14,7 +14,7 @@ stream, spawned from one seed, so:
   jobs unchanged — what Omega's load sweeps (Fig. 8) need;
 * a longer horizon extends a shorter one: the jobs before the shorter horizon are the same.
 
-Example:
+Examples:
     >>> from dcsys.core.scheduling.distributions import Constant, Exponential
     >>> spec = WorkloadSpec("batch", Exponential(10.0), Constant(3), Constant(60.0),
     ...                     Constant(0.5), Constant(1.0))
@@ -131,7 +131,7 @@ class WorkloadSpec:
     def offered_load(self, resource: str = "cpu") -> float:
         """Resources this kind holds at steady state (Little's law): rate × tasks × size × time.
 
-        Example:
+        Examples:
             >>> s = WorkloadSpec("batch", Constant(10.0), Constant(4), Constant(100.0),
             ...                  Constant(0.5), Constant(1.0))
             >>> s.offered_load("cpu")  # one job every 10 s, 4 tasks × 0.5 cores for 100 s
@@ -152,7 +152,7 @@ class WorkloadSpec:
 def job_fractions(specs: Sequence[WorkloadSpec]) -> dict[str, float]:
     """Expected fraction of jobs of each kind.
 
-    Example:
+    Examples:
         >>> one = Constant(1)
         >>> b = WorkloadSpec("batch", Constant(1.0), one, one, one, one)
         >>> s = WorkloadSpec("service", Constant(4.0), one, one, one, one)
@@ -303,7 +303,7 @@ def generate_workload(
 
     Arguments as for :func:`iter_jobs`.
 
-    Example:
+    Examples:
         >>> from dcsys.core.scheduling.distributions import Exponential, Constant
         >>> s = WorkloadSpec("service", Exponential(60.0), Constant(2), Constant(1e5),
         ...                  Constant(1.0), Constant(4.0), priority=9)

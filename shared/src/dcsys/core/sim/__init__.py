@@ -9,7 +9,7 @@ run on the same events.
 * :mod:`~dcsys.core.sim.kernel` — :class:`Simulation`, :class:`Event`, :class:`SimulationError`;
 * :mod:`~dcsys.core.sim.process` — :class:`Process`.
 
-Example:
+Examples:
     >>> from dcsys.core.sim import Simulation
     >>> sim = Simulation(seed=0)
     >>> ticks = []

@@ -78,7 +78,7 @@ def run_benchmark(n_events: int = 1_000_000, entities: int = 1000, repeats: int 
     Returns:
         A JSON-ready dict with both rates (events/s) and ``ratio_kernel_to_bare``.
 
-    Example:
+    Examples:
         >>> r = run_benchmark(2_000, entities=10, repeats=1)
         >>> sorted(k for k in r if k.endswith("per_s"))
         ['bare_heapq_events_per_s', 'kernel_events_per_s']

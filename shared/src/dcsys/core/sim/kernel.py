@@ -12,7 +12,7 @@ small list (callback, args, time) rather than an object with attributes, and :me
 has a separate loop for unbounded runs. ``benchmarks/bench_sim.py`` compares it with a bare
 ``heapq`` loop in the same run.
 
-Example:
+Examples:
     >>> sim = Simulation(seed=1)
     >>> log = []
     >>> _ = sim.schedule(2.0, log.append, "b")
@@ -71,7 +71,7 @@ class Event(list):  # type: ignore[type-arg]
     It is a three-item list ``[callback, args, time]`` for speed; treat it as opaque and use the
     properties. Once it has fired or been cancelled its callback slot is cleared.
 
-    Example:
+    Examples:
         >>> sim = Simulation()
         >>> e = sim.schedule(3.0, print, "hi")
         >>> e.time, e.pending, e.cancelled
@@ -130,7 +130,7 @@ class Simulation:
     Raises:
         ConfigError: ``seed`` is not an integer >= 0, or ``start`` not a finite number.
 
-    Example:
+    Examples:
         >>> sim = Simulation(seed=7, start=100.0)
         >>> _ = sim.schedule_at(150.0, lambda: None)
         >>> sim.pending, sim.step(), sim.now, sim.events_run
@@ -172,7 +172,7 @@ class Simulation:
     def peek(self) -> float:
         """The time of the next pending event (``inf`` if there is none).
 
-        Example:
+        Examples:
             >>> sim = Simulation()
             >>> sim.peek()
             inf
@@ -201,7 +201,7 @@ class Simulation:
         Raises:
             ConfigError: ``delay`` is negative, NaN or infinite.
 
-        Example:
+        Examples:
             >>> sim = Simulation()
             >>> sim.schedule(-1.0, print)
             Traceback (most recent call last):
@@ -222,7 +222,7 @@ class Simulation:
         Raises:
             ConfigError: ``time`` is before :attr:`now`, NaN or infinite.
 
-        Example:
+        Examples:
             >>> sim = Simulation(start=5.0)
             >>> sim.schedule_at(4.0, print)
             Traceback (most recent call last):
@@ -278,7 +278,7 @@ class Simulation:
         Returns:
             The :class:`~dcsys.core.sim.Process`; its ``value`` is the generator's return value.
 
-        Example:
+        Examples:
             >>> sim = Simulation()
             >>> def clock(log):
             ...     for _ in range(3):

@@ -6,7 +6,7 @@ is one ordinary kernel event, so processes and plain callbacks interleave in the
 deterministic (time, FIFO) order. This is the style SimPy made familiar, without its event
 objects: a process only waits for time, which is all the cluster simulators need.
 
-Example:
+Examples:
     >>> from dcsys.core.sim import Simulation
     >>> sim = Simulation()
     >>> log = []

@@ -10,7 +10,7 @@
 * :mod:`~dcsys.core.sql.querygen` — seeded random schemas, data and queries for differential
   tests.
 
-Example:
+Examples:
     >>> from dcsys.core.sql import parse, to_sql
     >>> plan = parse("SELECT u.name FROM users u WHERE u.id = ?")
     >>> plan.param_keys[0].name, to_sql(plan, "mysql")

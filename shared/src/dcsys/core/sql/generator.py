@@ -19,7 +19,7 @@ parameter order; otherwise as numbered placeholders (``?NNN`` in SQLite, ``$n`` 
 PostgreSQL). :func:`to_sql_with_params` always writes positional ``?`` placeholders and returns
 which parameter each one binds.
 
-Example:
+Examples:
     >>> from dcsys.core.sql import parse
     >>> plan = parse("SELECT a.id, COUNT(*) AS n FROM a JOIN b ON b.aid = a.id "
     ...              "WHERE a.kind = ? GROUP BY a.id ORDER BY n DESC LIMIT 5")
@@ -86,7 +86,7 @@ def to_sql(plan: Plan | PlanNode, dialect: str = "sqlite", *, pretty: bool = Fal
             used out of order (use :func:`to_sql_with_params`).
         ConfigError: an unknown dialect.
 
-    Example:
+    Examples:
         >>> from dcsys.core.sql import parse
         >>> to_sql(parse("select x, y from t where x like 'a%' limit 3 offset 1"), "postgres")
         "SELECT t.x, t.y FROM t WHERE t.x ILIKE 'a%' LIMIT 3 OFFSET 1"
@@ -119,7 +119,7 @@ def to_sql_with_params(plan: Plan | PlanNode, dialect: str = "sqlite") -> tuple[
     Returns:
         ``(sql, order)``: bind ``[params[i] for i in order]`` to the placeholders.
 
-    Example:
+    Examples:
         >>> from dcsys.core.sql import parse
         >>> to_sql_with_params(parse("SELECT t.a FROM t WHERE t.b = ? AND t.c = ?"), "mysql")
         ('SELECT t.a FROM t WHERE t.b = ? AND t.c = ?', [0, 1])

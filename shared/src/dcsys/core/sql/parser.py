@@ -25,7 +25,7 @@ A plan parsed without a catalog knows only the columns the statement mentions, s
 read rows of exactly those columns (in order of first mention); give a catalog to evaluate it
 over full tables.
 
-Example:
+Examples:
     >>> from dcsys.core.sql import catalog_from_sql, parse
     >>> cat = catalog_from_sql("CREATE TABLE stories (id INT PRIMARY KEY, title TEXT);"
     ...                        "CREATE TABLE votes (story_id INT, user_id INT)")
@@ -108,7 +108,7 @@ def parse(text: str, catalog: Catalog | None = None, dialect: str | None = None)
         SchemaError: an ambiguous column, a misplaced aggregate, mismatched UNION widths...
         ConfigError: not exactly one statement, or an unknown dialect.
 
-    Example:
+    Examples:
         >>> plan = parse("SELECT a.x FROM a WHERE a.id = ? AND a.y > 2")
         >>> plan.param_count, [(k.param, k.name, k.column) for k in plan.param_keys]
         (1, [(0, 'id', None)])
@@ -137,7 +137,7 @@ def parse_script(
     Returns:
         One plan per statement.
 
-    Example:
+    Examples:
         >>> plans = parse_script("CREATE TABLE t (a INT); INSERT INTO t VALUES (?); SELECT * FROM t")
         >>> [p.root.describe() for p in plans][:2], plans[2].schema.names
         (['CreateTable t(a INT)', 'Insert into t (a) 1 rows'], ('a',))

@@ -13,7 +13,7 @@ order SQL leaves open). Queries are type-correct (no comparison of text with num
 SQLite's column affinities never matter. :func:`normalise_result` puts a result in comparable
 form.
 
-Example:
+Examples:
     >>> db = random_database(seed=7)
     >>> gen = QueryGenerator(db.catalog, seed=7)
     >>> q = gen.query()

@@ -13,7 +13,7 @@ Markers:
     ray: the test needs Ray. Marked tests are skipped, with a reason, when Ray is not installed
         (checked without importing it).
 
-Example:
+Examples:
     A test in any package::
 
         @pytest.mark.ray
