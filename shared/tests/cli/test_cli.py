@@ -76,3 +76,14 @@ def test_console_script():
         [*_dcsys(), "frobnicate"], capture_output=True, text=True, env=env, timeout=60
     )
     assert run.returncode == 2 and "invalid choice: 'frobnicate'" in run.stderr
+
+
+def test_help_imports_neither_ray_nor_matplotlib():
+    code = (
+        "import sys\n"
+        "from dcsys.core.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('ray', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip().splitlines()[-1] == "[]"
