@@ -17,7 +17,14 @@ from typing import Any
 from dcsys.omega.architectures import Architecture, ThinkTime, mesos, monolithic, omega
 from dcsys.omega.simulator import simulate
 
-__all__ = ["ARCHITECTURES", "SLO_S", "build_architecture", "run_point", "saturation"]
+__all__ = [
+    "ARCHITECTURES",
+    "SLO_S",
+    "build_architecture",
+    "plot_by_arch",
+    "run_point",
+    "saturation",
+]
 
 SLO_S = 30.0
 ARCHITECTURES = ("single_path", "multi_path", "mesos", "omega")
@@ -100,3 +107,24 @@ def saturation(
         ]
         out[g] = float(min(hit)) if hit else math.inf
     return out
+
+
+def plot_by_arch(
+    panels: list[tuple[Any, str]],
+    rows: list[dict[str, Any]],
+    archs: list[str],
+    x: str = "t_job_service",
+) -> None:
+    """Draw one line per (architecture, job kind) of ``metric`` on each ``(axis, metric)`` panel.
+
+    Batch is solid, service dashed; wait times are floored at 1 ms so they show on log axes.
+    """
+    for arch, marker in zip(archs, "os^vD", strict=False):
+        pts = sorted((r[x], r) for r in rows if r["arch"] == arch)
+        xs = [v for v, _ in pts]
+        for kind, linestyle in (("batch", "-"), ("service", "--")):
+            for ax, metric in panels:
+                ys = [r[f"{kind}_{metric}"] for _, r in pts]
+                if metric == "wait_mean":
+                    ys = [max(y, 1e-3) for y in ys]
+                ax.plot(xs, ys, marker=marker, linestyle=linestyle, label=f"{arch} {kind}")

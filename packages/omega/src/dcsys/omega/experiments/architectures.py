@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from dcsys.core.experiments import Experiment, Reference, Scale
-from dcsys.omega.experiments._common import SLO_S, run_point
+from dcsys.omega.experiments._common import SLO_S, plot_by_arch, run_point
 
 __all__ = ["EXPERIMENT"]
 
@@ -58,28 +58,8 @@ def _plot(rows: list[dict[str, Any]], summary: Any) -> dict[str, Any]:
     figs = {}
     for cluster in sorted({r["cluster"] for r in rows}):
         fig, (ax_w, ax_b) = new_figure(ncols=2)
-        for arch, style in zip(_ARCHS, ("o", "s", "^"), strict=True):
-            for kind, ls in (("batch", "-"), ("service", "--")):
-                pts = sorted(
-                    (r["t_job_service"], r)
-                    for r in rows
-                    if r["cluster"] == cluster and r["arch"] == arch
-                )
-                xs = [t for t, _ in pts]
-                ax_w.plot(
-                    xs,
-                    [max(r[f"{kind}_wait_mean"], 1e-3) for _, r in pts],
-                    marker=style,
-                    linestyle=ls,
-                    label=f"{arch} {kind}",
-                )
-                ax_b.plot(
-                    xs,
-                    [r[f"{kind}_busyness"] for _, r in pts],
-                    marker=style,
-                    linestyle=ls,
-                    label=f"{arch} {kind}",
-                )
+        cluster_rows = [r for r in rows if r["cluster"] == cluster]
+        plot_by_arch([(ax_w, "wait_mean"), (ax_b, "busyness")], cluster_rows, _ARCHS)
         ax_w.axhline(SLO_S, color="red", lw=0.8)
         for ax in (ax_w, ax_b):
             ax.set_xscale("log")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from dcsys.core.experiments import Experiment, Reference, Scale
-from dcsys.omega.experiments._common import SLO_S, run_point
+from dcsys.omega.experiments._common import SLO_S, plot_by_arch, run_point
 
 __all__ = ["EXPERIMENT"]
 
@@ -21,31 +21,11 @@ def _plot(rows: list[dict[str, Any]], summary: Any) -> dict[str, Any]:
     from dcsys.core.experiments.figures import new_figure
 
     fig, (ax_w, ax_b, ax_u) = new_figure(ncols=3)
-    for arch, style in (("mesos", "o"), ("multi_path", "s")):
-        pts = sorted((r["t_job_service"], r) for r in rows if r["arch"] == arch)
-        xs = [t for t, _ in pts]
-        for kind, ls in (("batch", "-"), ("service", "--")):
-            ax_w.plot(
-                xs,
-                [max(r[f"{kind}_wait_mean"], 1e-3) for _, r in pts],
-                marker=style,
-                linestyle=ls,
-                label=f"{arch} {kind}",
-            )
-            ax_b.plot(
-                xs,
-                [r[f"{kind}_busyness"] for _, r in pts],
-                marker=style,
-                linestyle=ls,
-                label=f"{arch} {kind}",
-            )
-            ax_u.plot(
-                xs,
-                [r[f"{kind}_unscheduled"] for _, r in pts],
-                marker=style,
-                linestyle=ls,
-                label=f"{arch} {kind}",
-            )
+    plot_by_arch(
+        [(ax_w, "wait_mean"), (ax_b, "busyness"), (ax_u, "unscheduled")],
+        rows,
+        ["mesos", "multi_path"],
+    )
     ax_w.axhline(SLO_S, color="red", lw=0.8)
     for ax, label in (
         (ax_w, "mean wait [s]"),
