@@ -49,10 +49,55 @@ def test_cli_solve(tmp_path, capsys):
     path.write_text(PROBLEM)
     assert main(["firmament", "solve", str(path)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "s 14" in out and "f 3 4 4" in out and out[-1].startswith("c ALGORITHM TIME ")
+    assert "s 14" in out and "f 3 4 4" in out and out[-2].startswith("c ALGORITHM TIME ")
+    assert out[-1] == "c EOI"
     assert main(["firmament", "solve", str(tmp_path / "missing.min")]) == 2
     assert "no such file" in capsys.readouterr().err
     bad = tmp_path / "bad.min"
     bad.write_text("p min 2 1\na 1 2 0 x 1\n")
     assert main(["firmament", "solve", str(bad)]) == 2
     assert "line 2" in capsys.readouterr().err
+
+
+STREAM = (
+    PROBLEM
+    + """c round 2: 2 -> 4 becomes free (3 units at cost 2 via 1 -> 2, 1 unit at cost 3 via 1 -> 3 -> 4)
+x 2 4 0 3 0 0 3
+c EOI
+n 5 0
+a 1 5 0 4 0
+a 5 4 0 4 0
+r 3
+c EOI
+"""
+)
+
+
+def test_incremental_rounds():
+    from dcsys.firmament import read_rounds
+
+    nets = list(read_rounds(STREAM))
+    assert len(nets) == 3
+    costs = [min_cost_flow(n).cost for n in nets]
+    assert costs[0] == 14
+    assert costs[1] == 3 * 2 + 3
+    assert costs[2] == 0  # the new path 1 -> 5 -> 4 is free and node 3 is gone
+    assert 3 not in nets[2].tail.tolist() and 3 not in nets[2].head.tolist()
+
+
+def test_incremental_errors():
+    from dcsys.firmament import read_rounds
+
+    with pytest.raises(DimacsError, match="line 11: no arc 1 -> 2 with cost 99"):
+        list(read_rounds(PROBLEM + "x 1 2 0 1 1 0 99\nc EOI\n"))
+    with pytest.raises(DimacsError, match="unknown change type 'z'"):
+        list(read_rounds(PROBLEM + "z 1\nc EOI\n"))
+
+
+def test_cli_solves_every_round(tmp_path, capsys):
+    path = tmp_path / "stream.min"
+    path.write_text(STREAM)
+    assert main(["firmament", "solve", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line for line in out if line.startswith("s ")] == ["s 14", "s 9", "s 0"]
+    assert out.count("c EOI") == 3

@@ -7,6 +7,7 @@ come: cost models, cost scaling, relaxation, incremental solving, racing, the sc
 paper's experiments.
 """
 
+from dcsys.firmament.changes import read_rounds
 from dcsys.firmament.dimacs import DimacsError, read_problem, write_problem, write_solution
 from dcsys.firmament.network import FlowNetwork, FlowSolution
 from dcsys.firmament.solvers import min_cost_flow, successive_shortest_path
@@ -17,6 +18,7 @@ __all__ = [
     "FlowSolution",
     "min_cost_flow",
     "read_problem",
+    "read_rounds",
     "successive_shortest_path",
     "write_problem",
     "write_solution",

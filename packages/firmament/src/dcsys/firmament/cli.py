@@ -1,4 +1,4 @@
-"""``dcsys firmament solve FILE``: solve a DIMACS min-cost flow problem, print the solution."""
+"""``dcsys firmament solve FILE``: solve a DIMACS problem (or every round of an incremental stream)."""
 
 from __future__ import annotations
 
@@ -19,16 +19,29 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from dcsys.firmament.dimacs import read_problem, write_solution
+    from pathlib import Path
+
+    from dcsys.firmament.changes import read_rounds
+    from dcsys.firmament.dimacs import DimacsError, write_solution
     from dcsys.firmament.solvers import min_cost_flow
 
-    net = read_problem(sys.stdin.read() + "\n" if args.file == "-" else args.file)
-    start = time.perf_counter()
-    solution = min_cost_flow(net, args.algorithm)
-    elapsed_us = int((time.perf_counter() - start) * 1e6)
-    sys.stdout.write(write_solution(net, solution))
-    print(f"c ALGORITHM TIME {elapsed_us}")
-    return 0 if solution.feasible else 1
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(args.file)
+        if not path.exists():
+            raise DimacsError(f"{path}: no such file")
+        text = path.read_text()
+    status = 0
+    for net in read_rounds(text if text.endswith("\n") else text + "\n"):
+        start = time.perf_counter()
+        solution = min_cost_flow(net, args.algorithm)
+        elapsed_us = int((time.perf_counter() - start) * 1e6)
+        sys.stdout.write(write_solution(net, solution))
+        print(f"c ALGORITHM TIME {elapsed_us}")
+        print("c EOI", flush=True)
+        status = status or (0 if solution.feasible else 1)
+    return status
 
 
 COMMAND = Command(
