@@ -68,17 +68,7 @@ def read_rounds(source: str | Path | Iterable[str]) -> Iterator[FlowNetwork]:
     net = read_problem([line for _, line in first])
     yield net
     supply = net.supply.tolist()
-    arcs = [
-        list(a)
-        for a in zip(
-            net.tail.tolist(),
-            net.head.tolist(),
-            net.low.tolist(),
-            net.cap.tolist(),
-            net.cost.tolist(),
-            strict=True,
-        )
-    ]
+    arcs = net.arcs()
     for changes in rounds:
         removed: set[int] = set()
         for lineno, line in changes:
@@ -115,14 +105,10 @@ def read_rounds(source: str | Path | Iterable[str]) -> Iterator[FlowNetwork]:
             else:
                 raise DimacsError(f"line {lineno}: unknown change type {kind!r}")
         arcs = [a for a in arcs if a[3] >= 0 and a[0] not in removed and a[1] not in removed]
-        n = len(supply) - 1
-        a = np.asarray(arcs, dtype=np.int64).reshape(-1, 5)
         s = np.asarray(supply, dtype=np.int64)
         if int(s.sum()) != 0:
             raise DimacsError(
                 f"after the round ending before line {changes[-1][0] + 1 if changes else '?'}, supplies sum to {int(s.sum())}, not 0"
             )
-        net = FlowNetwork(
-            n, s, a[:, 0].copy(), a[:, 1].copy(), a[:, 2].copy(), a[:, 3].copy(), a[:, 4].copy()
-        )
+        net = FlowNetwork.from_rows(len(supply) - 1, s, arcs)
         yield net

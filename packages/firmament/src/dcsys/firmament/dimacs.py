@@ -111,20 +111,10 @@ def read_problem(source: str | Path | Iterable[str]) -> FlowNetwork:
     supply = np.zeros(n_nodes + 1, dtype=np.int64)
     for node, s in supplies.items():
         supply[node] = s
-    a = np.asarray(arcs, dtype=np.int64).reshape(-1, 5)
     node_type = np.zeros(n_nodes + 1, dtype=np.int64)
     for node, t in types.items():
         node_type[node] = t
-    net = FlowNetwork(
-        n_nodes,
-        supply,
-        a[:, 0].copy(),
-        a[:, 1].copy(),
-        a[:, 2].copy(),
-        a[:, 3].copy(),
-        a[:, 4].copy(),
-        node_type,
-    )
+    net = FlowNetwork.from_rows(n_nodes, supply, arcs, node_type)
     total = int(supply.sum())
     if total != 0:
         raise DimacsError(f"supplies sum to {total}, not 0")

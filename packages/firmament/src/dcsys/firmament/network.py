@@ -49,18 +49,30 @@ class FlowNetwork:
         """Build from a supply per node (in id order) and ``(tail, head, low, cap, cost)`` arcs."""
         supply = np.zeros(n_nodes + 1, dtype=np.int64)
         supply[1:] = np.asarray(supplies, dtype=np.int64)
-        a = np.asarray(arcs, dtype=np.int64).reshape(-1, 5)
-        net = cls(
-            n_nodes,
-            supply,
-            a[:, 0].copy(),
-            a[:, 1].copy(),
-            a[:, 2].copy(),
-            a[:, 3].copy(),
-            a[:, 4].copy(),
-        )
+        net = cls.from_rows(n_nodes, supply, arcs)
         net.validate()
         return net
+
+    @classmethod
+    def from_rows(
+        cls,
+        n_nodes: int,
+        supply: np.ndarray,
+        arcs: Sequence[Sequence[int]],
+        node_type: np.ndarray | None = None,
+    ) -> FlowNetwork:
+        """Build from a full supply array (index 0 unused) and ``(tail, head, low, cap, cost)`` rows.
+
+        Unlike :meth:`from_arcs` this does not validate; callers check what they need.
+        """
+        a = np.asarray(arcs, dtype=np.int64).reshape(-1, 5)
+        cols = [np.ascontiguousarray(a[:, i]) for i in range(5)]
+        types = np.zeros(0, dtype=np.int64) if node_type is None else node_type
+        return cls(n_nodes, np.asarray(supply, dtype=np.int64), *cols, types)
+
+    def arcs(self) -> list[list[int]]:
+        """The arcs as ``[tail, head, low, cap, cost]`` rows."""
+        return np.stack([self.tail, self.head, self.low, self.cap, self.cost], axis=1).tolist()
 
     @property
     def n_arcs(self) -> int:
